@@ -1,0 +1,6 @@
+import Testing
+import Linalg
+
+@Test func linalgModuleLinks() {
+    #expect(LinalgModule.name == "Linalg")
+}

@@ -1,0 +1,6 @@
+import Testing
+import Llama
+
+@Test func llamaModuleLinks() {
+    #expect(LlamaModule.name == "Llama")
+}

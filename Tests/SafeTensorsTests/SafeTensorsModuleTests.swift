@@ -1,0 +1,6 @@
+import Testing
+import SafeTensors
+
+@Test func safetensorsModuleLinks() {
+    #expect(SafeTensorsModule.name == "SafeTensors")
+}

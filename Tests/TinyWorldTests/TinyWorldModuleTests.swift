@@ -1,0 +1,6 @@
+import Testing
+import TinyWorld
+
+@Test func tinyworldModuleLinks() {
+    #expect(TinyWorldModule.name == "TinyWorld")
+}

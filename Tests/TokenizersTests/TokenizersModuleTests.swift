@@ -1,0 +1,6 @@
+import Testing
+import Tokenizers
+
+@Test func tokenizersModuleLinks() {
+    #expect(TokenizersModule.name == "Tokenizers")
+}

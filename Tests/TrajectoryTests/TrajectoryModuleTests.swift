@@ -1,0 +1,6 @@
+import Testing
+import Trajectory
+
+@Test func trajectoryModuleLinks() {
+    #expect(TrajectoryModule.name == "Trajectory")
+}
