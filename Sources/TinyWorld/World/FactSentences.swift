@@ -30,7 +30,7 @@ enum FactSentences {
     }
 
     /// Arithmetic facts for the MR task's number range.
-    static func arithmetic(_ rng: inout SeededRandom) -> String {
+    static func arithmetic(_ rng: inout WorldRandom) -> String {
         let a = rng.int(in: 0...9), b = rng.int(in: 0...9)
         switch rng.below(4) {
         case 0: return "\(a)たす\(b)は\(a + b)です。"

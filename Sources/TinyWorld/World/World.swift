@@ -16,7 +16,7 @@ public struct World: Sendable {
     public let animals: [Animal]
 
     public init(seed: UInt64) {
-        var rng = SeededRandom(seed: seed, stream: "world")
+        var rng = WorldRandom(seed: seed, stream: "world")
         self.seed = seed
         countries = Lexicon.countries
         animals = Lexicon.animals

@@ -1,13 +1,13 @@
 /// SplitMix64: a tiny, fully specified generator, so that a seed gives the same world on every platform and
 /// Swift version (the standard library's shuffling algorithms are not promised to stay the same).
-public struct SeededRandom: Sendable {
+public struct WorldRandom: Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
 
     /// An independent stream for one purpose ("world", "corpus", …) of the same seed.
     public init(seed: UInt64, stream: String) {
-        var root = SeededRandom(seed: seed)
+        var root = WorldRandom(seed: seed)
         self = root.fork(stream)
     }
 
@@ -60,9 +60,9 @@ public struct SeededRandom: Sendable {
     }
 
     /// A child generator for one purpose, so adding draws in one generator does not shift another's stream.
-    public mutating func fork(_ label: String) -> SeededRandom {
+    public mutating func fork(_ label: String) -> WorldRandom {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in label.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return SeededRandom(seed: next() ^ h)
+        return WorldRandom(seed: next() ^ h)
     }
 }
