@@ -1,0 +1,27 @@
+// A vectorised exp for softmax and SiLU: the Cephes expf polynomial on SIMD8 lanes, about 1 ulp from expf over the
+// range softmax and SiLU use. Scalar `expf` per element would dominate attention at long prompts.
+
+@inline(__always)
+func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
+    var x = input.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+    let fx = (x * 1.44269504088896341 + 0.5).rounded(.down)
+    x = x - fx * 0.693359375
+    x = x - fx * -2.12194440e-4
+    let z = x * x
+    var y = SIMD8<Float>(repeating: 1.9875691500e-4)
+    y = y * x + 1.3981999507e-3
+    y = y * x + 8.3334519073e-3
+    y = y * x + 4.1665795894e-2
+    y = y * x + 1.6666665459e-1
+    y = y * x + 5.0000001201e-1
+    y = y * z + x + 1
+    let n = SIMD8<Int32>(fx, rounding: .towardZero) &+ 127
+    let scale = unsafeBitCast(n &<< 23, to: SIMD8<Float>.self)
+    return y * scale
+}
+
+/// e^x with the same polynomial as the vector path, for loop tails (so results do not depend on alignment).
+@inline(__always)
+func exp1(_ x: Float) -> Float {
+    exp8(SIMD8(repeating: x))[0]
+}
