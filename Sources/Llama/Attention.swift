@@ -2,7 +2,7 @@ import Foundation
 import Linalg
 
 /// Threads used for attention and elementwise work (OpenBLAS runs its own for GEMM).
-let threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+var threadCount: Int { Parallel.threadCount }
 
 extension LlamaModel {
     /// Causal attention of every segment's rows over its sequence's cache (positions `0...position` of each row),

@@ -59,27 +59,19 @@ private struct TensorLoader<Source: WeightSource> {
     }
 
     func load(_ name: String, _ shape: [Int]) throws -> FloatStorage {
-        try check(name, shape)
-        let values = try source.floats(name)
-        guard values.count == shape.reduce(1, *) else {
-            throw LlamaError.shapeMismatch(name: name, expected: shape, found: [values.count])
-        }
-        return FloatStorage(copying: values)
+        try stack([(name, shape)])
     }
 
-    /// Row-stacks several `[rows_i, cols]` tensors into one buffer, holding at most one source tensor at a time.
+    /// Row-stacks several `[rows_i, cols]` tensors into one buffer, converting each straight into place.
     func stack(_ parts: [(String, [Int])]) throws -> FloatStorage {
         for (name, shape) in parts { try check(name, shape) }
         let total = parts.reduce(0) { $0 + $1.1.reduce(1, *) }
         let out = FloatStorage(count: total)
         var offset = 0
         for (name, shape) in parts {
-            let values = try source.floats(name)
             let n = shape.reduce(1, *)
-            guard values.count == n else { throw LlamaError.shapeMismatch(name: name, expected: shape, found: [values.count]) }
-            values.withUnsafeBufferPointer { src in
-                if let base = src.baseAddress { (out.pointer + offset).update(from: base, count: n) }
-            }
+            try source.copyFloats(name, into: UnsafeMutableBufferPointer(start: out.pointer + offset, count: n))
+            source.release(name)
             offset += n
         }
         return out

@@ -1,3 +1,4 @@
+import Foundation
 import SafeTensors
 
 /// Where a model's tensors come from: a checkpoint folder (`WeightStore`) or tensors already in memory.
@@ -6,19 +7,42 @@ public protocol WeightSource {
     func floats(_ name: String) throws -> [Float]
     /// Name, storage dtype and shape. Throws when the tensor is absent.
     func info(_ name: String) throws -> TensorInfo
+    /// Converts the tensor to fp32 straight into `into` (exactly its element count), without an extra array.
+    func copyFloats(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws
     /// Whether the tensor exists (used for the optional `lm_head.weight` of tied checkpoints).
     func contains(_ name: String) -> Bool
     /// Used in error messages ("<source>: missing tensor 'x'").
     var sourceDescription: String { get }
+    /// Called once a tensor has been converted: a memory-mapped source can drop its pages, so that loading peaks
+    /// near the fp32 size instead of fp32 plus the file.
+    func release(_ name: String)
 }
 
 extension WeightSource {
     public func contains(_ name: String) -> Bool { (try? info(name)) != nil }
     public var sourceDescription: String { "weights" }
+    public func release(_ name: String) {}
+    public func copyFloats(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws {
+        let values = try floats(name)
+        guard values.count == into.count else {
+            throw LlamaError.invalidRequest("tensor '\(name)': \(values.count) values, expected \(into.count)")
+        }
+        _ = into.update(fromContentsOf: values)
+    }
 }
 
 extension WeightStore: WeightSource {
-    public func contains(_ name: String) -> Bool { tensorNames.contains(name) }
+    public var sourceDescription: String { source }
+
+    public func release(_ name: String) {
+        guard let bytes = try? file(containing: name).rawBytes(name), let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + bytes.count) / page * page
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        // The mapping is read-only: dropped pages are simply re-read from the file if touched again.
+        _ = madvise(p, end - start, Int32(MADV_DONTNEED))
+    }
 }
 
 /// Tensors held in memory, e.g. averaged weights evaluated without writing them to disk.
