@@ -16,7 +16,7 @@ extension TrainingModel {
         let dx = self.dx.baseAddress!, dxn = self.dxn.baseAddress!
         let dqkv = self.dqkv.baseAddress!, dAttn = self.dAttn.baseAddress!
         let dGateUp = self.dGateUp.baseAddress!, dh = self.dh.baseAddress!
-        let scratch = attnScratch.baseAddress!
+        let dProbs = self.dProbs.baseAddress!
 
         // Head and final norm.
         let dLogits = logits.baseAddress!, xnF = self.xnF.baseAddress!
@@ -62,10 +62,7 @@ extension TrainingModel {
                       beta: 1, c: gradPointer(layer.o), ldc: c.qDim)
             trainGemm(transA: false, transB: false, m: N, n: c.qDim, k: D, a: dx, lda: D, b: pointer(layer.o),
                       ldb: c.qDim, beta: 0, c: dAttn, ldc: c.qDim)
-            parallelTasks(batch * KV, workers: workers) { task in
-                attentionBackward(shape, b: task / KV, g: task % KV, qkv: qkv, probs: probs, dOut: dAttn,
-                                  dqkv: dqkv, scratch: scratch + task * T)
-            }
+            attentionBackward(shape, qkv: qkv, probs: probs, dOut: dAttn, dqkv: dqkv, dProbs: dProbs, workers: workers)
             ropeCos.withUnsafeBufferPointer { cosT in
                 ropeSin.withUnsafeBufferPointer { sinT in
                     parallelChunks(N, workers: workers) { r in

@@ -59,9 +59,7 @@ extension TrainingModel {
                     }
                 }
             }
-            parallelTasks(batch * H, workers: workers) { task in
-                attentionForward(shape, b: task / H, h: task % H, qkv: qkv, probs: probs, out: attn)
-            }
+            attentionForward(shape, qkv: qkv, probs: probs, out: attn, workers: workers)
             xMid.update(from: x, count: N * D)
             trainGemm(transA: false, transB: true, m: N, n: D, k: c.qDim, a: attn, lda: c.qDim,
                       b: pointer(layer.o), ldb: c.qDim, beta: 1, c: xMid, ldc: D)

@@ -44,7 +44,7 @@ public final class TrainingModel: @unchecked Sendable {
     let dAttn: UnsafeMutableBufferPointer<Float>         // [N, Q]
     let dGateUp: UnsafeMutableBufferPointer<Float>       // [N, 2F]
     let dh: UnsafeMutableBufferPointer<Float>            // [N, F]
-    let attnScratch: UnsafeMutableBufferPointer<Float>   // [B · KV, T]
+    let dProbs: UnsafeMutableBufferPointer<Float>        // [B, H, T, T]
     private var owned: [UnsafeMutableBufferPointer<Float>] = []
 
     public var rows: Int { batch * seqLen }
@@ -87,7 +87,7 @@ public final class TrainingModel: @unchecked Sendable {
         dAttn = buffer(n * c.qDim)
         dGateUp = buffer(n * 2 * f)
         dh = buffer(n * f)
-        attnScratch = buffer(batch * c.numKVHeads * seqLen)
+        dProbs = buffer(batch * c.numHeads * seqLen * seqLen)
         tokens = .allocate(capacity: n)
         tokens.initialize(repeating: 0)
         targets = .allocate(capacity: n)
