@@ -12,12 +12,12 @@ struct ExactMatchScorer: DatasetRescorer {
 
 @Suite struct EnsembleTests {
     @Test func majorityWinsAndTiesGoToTheNewest() {
-        #expect(MajorityVote.vote(["a", "b", "a"]) == VoteOutcome(winner: "a", votes: 2, decidedByTieBreak: false))
-        #expect(MajorityVote.vote(["a", "b"]) == VoteOutcome(winner: "b", votes: 1, decidedByTieBreak: true))
+        #expect(MajorityVote.vote(["a", "b", "a"]) == VoteOutcome(winner: "a", votes: 2, decidedByTieBreak: false, member: 2))
+        #expect(MajorityVote.vote(["a", "b"]) == VoteOutcome(winner: "b", votes: 1, decidedByTieBreak: true, member: 1))
         #expect(MajorityVote.vote(["b", "a", "b", "a"])?.winner == "a")
         #expect(MajorityVote.vote(["a", "b", "b", "a"])?.winner == "a")
-        #expect(MajorityVote.vote(["x", "y", "z"]) == VoteOutcome(winner: "z", votes: 1, decidedByTieBreak: true))
-        #expect(MajorityVote.vote(["b", "b", "a"]) == VoteOutcome(winner: "b", votes: 2, decidedByTieBreak: false))
+        #expect(MajorityVote.vote(["x", "y", "z"]) == VoteOutcome(winner: "z", votes: 1, decidedByTieBreak: true, member: 2))
+        #expect(MajorityVote.vote(["b", "b", "a"]) == VoteOutcome(winner: "b", votes: 2, decidedByTieBreak: false, member: 1))
         #expect(MajorityVote.vote([]) == nil)
     }
 

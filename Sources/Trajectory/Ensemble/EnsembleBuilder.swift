@@ -4,7 +4,12 @@ public struct EnsembleEntry: Sendable {
     /// Steps of the window's member checkpoints, oldest first.
     public var memberSteps: [Int]
     public var dataset: String
+    public var category: String
+    public var mainMetric: String
     public var predictions: [String]
+    /// Per example, the window position (index into the raw table) of the newest member that predicted the winner.
+    public var winners: [Int]
+    /// Per-example and aggregate metric values as the scorer returned them (the store's scale).
     public var perExample: [[String: Double]]
     public var metrics: [String: Double]
     public var main: Double
@@ -58,11 +63,13 @@ public enum EnsembleBuilder {
             guard let members = window.members(at: t, count: raw.steps.count) else { continue }
             for (k, series) in raw.datasets.enumerated() {
                 var voted: [String] = []
+                var winners: [Int] = []
                 var tieBroken = 0
                 voted.reserveCapacity(series.examples.count)
                 for example in series.examples {
                     guard let outcome = MajorityVote.vote(Array(example.predictions[members])) else { continue }
                     voted.append(outcome.winner)
+                    winners.append(members.lowerBound + outcome.member)
                     if outcome.decidedByTieBreak { tieBroken += 1 }
                 }
                 let scored = try scorer.rescore(series, predictions: voted)
@@ -72,10 +79,11 @@ public enum EnsembleBuilder {
                         reason: "scorer returned \(scored.perExample.count) rows for \(voted.count) predictions")
                 }
                 entries.append(EnsembleEntry(step: raw.steps[t], memberSteps: members.map { raw.steps[$0] },
-                                             dataset: series.dataset, predictions: voted,
+                                             dataset: series.dataset, category: series.category,
+                                             mainMetric: series.mainMetric, predictions: voted, winners: winners,
                                              perExample: scored.perExample, metrics: scored.metrics,
                                              main: scored.main, tieBroken: tieBroken))
-                datasets[k].scores.append(scored.main)
+                datasets[k].scores.append(scored.main * series.scale)
                 for i in voted.indices {
                     datasets[k].examples[i].predictions.append(voted[i])
                     if datasets[k].examples[i].scores != nil {
@@ -84,7 +92,7 @@ public enum EnsembleBuilder {
                                 dataset: series.dataset,
                                 reason: "no per-example '\(series.mainMetric)' for example \(series.examples[i].index)")
                         }
-                        datasets[k].examples[i].scores?.append(value)
+                        datasets[k].examples[i].scores?.append(value * series.scale)
                     }
                 }
             }

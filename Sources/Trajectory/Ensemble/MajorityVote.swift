@@ -4,6 +4,8 @@ public struct VoteOutcome: Sendable, Equatable {
     public var votes: Int
     /// True when several answers shared the top count and the most recent checkpoint decided.
     public var decidedByTieBreak: Bool
+    /// Offset (in the window, oldest = 0) of the newest member that predicted the winner.
+    public var member: Int
 }
 
 /// Majority vote by exact string equality (spec §9); ties go to the most recent checkpoint in the window.
@@ -16,8 +18,8 @@ public enum MajorityVote {
         let top = counts.values.max() ?? 0
         let tied = counts.values.filter { $0 == top }.count
         // Scan from the newest checkpoint to the oldest: the first answer with the top count wins.
-        for p in predictions.reversed() where counts[p] == top {
-            return VoteOutcome(winner: p, votes: top, decidedByTieBreak: tied > 1)
+        for k in predictions.indices.reversed() where counts[predictions[k]] == top {
+            return VoteOutcome(winner: predictions[k], votes: top, decidedByTieBreak: tied > 1, member: k)
         }
         return nil
     }

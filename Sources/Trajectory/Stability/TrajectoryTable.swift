@@ -39,8 +39,10 @@ public struct DatasetSeries: Sendable {
     public var mainMetric: String
     /// The dataset's metric list (what the ensemble rescoring needs).
     public var metrics: [String]
-    /// S_D(t)
+    /// S_D(t), on llm-jp-eval's category scale (stored value × `scale`).
     public var scores: [Double]
+    /// Factor from the stored metric values to the table's (0.01 for BLEU/ROUGE main metrics, else 1).
+    public var scale: Double = 1
     public var examples: [ExampleSeries]
 
     public init(dataset: String, category: String, mainMetric: String, metrics: [String] = [], scores: [Double],
