@@ -46,13 +46,18 @@ public final class TrajectoryRunner {
         log.write("run '\(run.name)' (#\(run.id)) settings \(run.settingsHash.prefix(12)): \(checkpoints.count) checkpoints,"
                   + " \(datasets.count) datasets, store \(store.path)")
 
+        // Every selected checkpoint gets its row now, so `status` can show what has not started yet.
+        var models = try zip(checkpoints, fingerprints).map { try registerModel($0, fingerprint: $1, run: run.id, verify: false) }
         // What each checkpoint still lacks, for the ETA.
         let planned = backend.datasets.reduce(0) { $0 + $1.exampleCount }
         var remaining = checkpoints.count * planned
         var evaluated = 0, skipped = 0, evaluatingSeconds = 0.0
         for (k, checkpoint) in checkpoints.enumerated() {
             let checkpointStart = Date()
-            let model = try registerModel(checkpoint, fingerprint: fingerprints[k], run: run.id)
+            if options.verify {
+                models[k] = try registerModel(checkpoint, fingerprint: fingerprints[k], run: run.id, verify: true)
+            }
+            let model = models[k]
             var stored = 0, new = 0, tokens = 0
             var loaded = false
             for (d, dataset) in datasets.enumerated() {
@@ -112,14 +117,16 @@ public final class TrajectoryRunner {
 
     /// Registers the checkpoint's model row; with `verify`, a full-content change under an unchanged quick
     /// fingerprint gets a new row too (the old results stay, marked stale).
-    private func registerModel(_ checkpoint: Checkpoint, fingerprint: CheckpointFingerprint, run: Int) throws -> StoredModel {
+    private func registerModel(_ checkpoint: Checkpoint, fingerprint: CheckpointFingerprint, run: Int,
+                               verify: Bool) throws -> StoredModel {
         var spec = ModelSpec.raw(step: checkpoint.step, fingerprint: fingerprint.fingerprint, path: checkpoint.path)
         let previous = try store.models(run: run, kind: .raw).first { $0.step == checkpoint.step }
-        if let previous, previous.spec.fingerprint != spec.fingerprint, !previous.spec.fingerprint.hasPrefix(spec.fingerprint) {
+        if !verify, let previous, previous.spec.fingerprint != spec.fingerprint,
+           !previous.spec.fingerprint.hasPrefix(spec.fingerprint) {
             notice("\(checkpoint.name) changed since it was evaluated (fingerprint \(previous.spec.fingerprint.prefix(12))"
                    + " → \(spec.fingerprint.prefix(12))); evaluating it again, the old results are kept as stale")
         }
-        if options.verify {
+        if verify {
             let full = try CheckpointFingerprint.compute(checkpoint, verify: true)
             let content = full.contentSHA256 ?? ""
             spec.contentSHA256 = content
