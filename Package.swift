@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "CSQLite"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["TinyWorld"]),
     ]
