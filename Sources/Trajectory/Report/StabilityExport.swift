@@ -75,19 +75,6 @@ public enum StabilityExport {
     static func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
 }
 
-enum CSV {
-    static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// Shortest round-tripping decimal; empty for undefined values.
-    static func number(_ v: Double?) -> String {
-        guard let v else { return "" }
-        return v.isFinite ? "\(v)" : (v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf"))
-    }
-}
-
 enum TextTable {
     static func render(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
