@@ -8,7 +8,8 @@ public protocol GenerationBackend: AnyObject {
     /// Prefills `tokens` once so that `generate` can reuse the longest common prefix with each prompt.
     func makePrefix(tokens: [Int]) throws -> PrefixHandle
     /// Greedy decoding of all prompts as one batch: up to `maxNewTokens` each, stopping a sequence at EOS or when
-    /// `shouldStop(sequence, generatedSoFar)` says so. Returns the generated ids (EOS excluded).
+    /// `shouldStop(sequence, generatedSoFar)` says so. Returns the generated ids (a final EOS may be included;
+    /// `decode` skips special tokens).
     func generate(prompts: [[Int]], maxNewTokens: Int, prefix: PrefixHandle?,
                   shouldStop: (_ sequence: Int, _ generated: [Int]) -> Bool) throws -> [[Int]]
 }
