@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "CSQLite"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["TinyWorld"]),
     ]
 )
