@@ -261,3 +261,60 @@ public struct JSONParser {
         throw TokenizerError.invalidUTF8(file: file, offset: offset)
     }
 }
+
+/// Minimal JSON output for command-line tools (strings escaped as JSON requires; non-ASCII kept as is).
+public enum JSONWriter {
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    public static func intArray(_ ids: [Int]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+}
+
+/// Reads a JSON Lines file: each non-empty line parsed; invalid UTF-8 or JSON is an error naming the line.
+public enum JSONLines {
+    public static func read(path: String) throws -> [JSONValue] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let d = FileManager.default.contents(atPath: path) else {
+                throw TokenizerError.io(path: path, reason: "cannot read file")
+            }
+            data = d
+        }
+        var out: [JSONValue] = []
+        var lineNumber = 0
+        for line in [UInt8](data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var bytes = Array(line)
+            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if String(validating: bytes, as: UTF8.self) == nil {
+                throw TokenizerError.invalidUTF8(file: "\(path) line \(lineNumber)", offset: 0)
+            }
+            out.append(try JSONParser.parse(bytes, file: "\(path) line \(lineNumber)"))
+        }
+        return out
+    }
+}

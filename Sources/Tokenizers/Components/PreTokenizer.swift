@@ -24,7 +24,7 @@ indirect enum PreTokenizer: Sendable {
 
     static let gpt2Pattern = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"
     // Built once; the pattern is a constant known to compile.
-    nonisolated(unsafe) static let gpt2Regex: OnigRegex? = try? OnigRegex(pattern: gpt2Pattern)
+    static let gpt2Regex: OnigRegex? = try? OnigRegex(pattern: gpt2Pattern)
 
     static func parse(_ json: JSONValue, file: String) throws -> PreTokenizer {
         guard let type = json["type"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "pre_tokenizer.type") }
@@ -213,5 +213,5 @@ func scalarMarks(_ s: [UInt8], _ isDelimiter: (UInt32) -> Bool) -> [PreTokenizer
 
 /// The Whitespace pre-tokenizer's `\w+|[^\w\s]+`, with the Rust `regex` crate's meaning of `\w`.
 enum WhitespaceRegex {
-    nonisolated(unsafe) static let shared: OnigRegex = OnigRegex(rustWordPattern: ())
+    static let shared: OnigRegex = OnigRegex(rustWordPattern: ())
 }

@@ -70,29 +70,47 @@ enum UnicodeClasses {
         return table[name]
     }
 
-    @inline(__always) static func categoryBits(_ v: UInt32) -> UInt32 {
-        guard let s = Unicode.Scalar(v) else { return 1 << 27 }
-        return categoryBit(s.properties.generalCategory)
+    /// The general category bit of `v`, from the generated Oniguruma tables (not the Swift runtime's Unicode
+    /// version, so that \p{L} and friends agree with the tokenizers library exactly).
+    static func categoryBits(_ v: UInt32) -> UInt32 {
+        OnigTables.categoryRanges.withUnsafeBufferPointer { t in
+            var lo = 0, hi = t.count / 3 - 1
+            while lo <= hi {
+                let mid = (lo + hi) >> 1
+                if v < t[mid * 3] { hi = mid - 1 } else if v > t[mid * 3 + 1] { lo = mid + 1 } else { return 1 << t[mid * 3 + 2] }
+            }
+            return 1 << 29
+        }
+    }
+
+    static func inRanges(_ table: [UInt32], _ v: UInt32) -> Bool {
+        table.withUnsafeBufferPointer { t in
+            var lo = 0, hi = t.count / 2 - 1
+            while lo <= hi {
+                let mid = (lo + hi) >> 1
+                if v < t[mid * 2] { hi = mid - 1 } else if v > t[mid * 2 + 1] { lo = mid + 1 } else { return true }
+            }
+            return false
+        }
     }
 
     /// Oniguruma `\s` (Unicode): U+0009–U+000D, U+0085, and Zs, Zl, Zp.
     @inline(__always) static func isSpace(_ v: UInt32) -> Bool {
         if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
-        if v == 0x85 { return true }
-        return categoryBits(v) & separator != 0
+        return inRanges(OnigTables.spaceRanges, v)
     }
 
-    /// Oniguruma `\w` (Unicode): Letter, Mark, Number, Connector_Punctuation.
+    /// Oniguruma `\w` (its Word table, with Latin-1 quirks such as ¹²³).
     @inline(__always) static func isWord(_ v: UInt32) -> Bool {
         if v < 0x80 {
             return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
         }
-        return categoryBits(v) & (letter | mark | number | (1 << 11)) != 0
+        return inRanges(OnigTables.wordRanges, v)
     }
 
     @inline(__always) static func isDigit(_ v: UInt32) -> Bool {
         if v < 0x80 { return v >= 0x30 && v <= 0x39 }
-        return categoryBits(v) == 1 << 8
+        return inRanges(OnigTables.digitRanges, v)
     }
 }
 

@@ -16,6 +16,9 @@ public final class OnigRegex: @unchecked Sendable {
 
     public let pattern: String
     private var ops: [Op] = []
+    /// Every match starts at a line start (`^` before anything that consumes): only those positions are tried.
+    private var lineAnchored = false
+    private var mainLength = 0
     /// The pattern is a plain string of scalars: searched with a byte scan instead of the VM.
     private var literal: [UInt8]?
     static let stepBudget = 50_000_000
@@ -47,6 +50,7 @@ public final class OnigRegex: @unchecked Sendable {
         var pending: [(Int, RegexNode, Int)] = []   // (op index to patch, node, lookbehind alt index)
         emit(node, &pending)
         ops.append(.match)
+        mainLength = ops.count
         var i = 0
         while i < pending.count {
             let (at, sub, alt) = pending[i]
@@ -61,6 +65,14 @@ public final class OnigRegex: @unchecked Sendable {
             default: break
             }
             i += 1
+        }
+        // Zero-width look-arounds may precede the anchor; a split or consuming op ends the scan.
+        scan: for op in ops[0..<mainLength] {
+            switch op {
+            case .lookahead, .lookbehind: continue
+            case .lineStart, .textStart: lineAnchored = true; break scan
+            default: break scan
+            }
         }
     }
 
@@ -145,7 +157,7 @@ public final class OnigRegex: @unchecked Sendable {
             forEachLiteralMatch(literal, in: text, body)
             return
         }
-        var vm = RegexVM(ops: ops, text: text)
+        var vm = RegexVM(ops: ops, text: text, lineAnchored: lineAnchored)
         var lastEnd = 0
         var lastMatchEnd = -1
         let n = text.count
@@ -205,9 +217,12 @@ struct RegexVM {
     var steps = 0
     var budgetExceeded = false
 
-    init(ops: [OnigRegex.Op], text: UnsafeBufferPointer<UInt8>) {
+    let lineAnchored: Bool
+
+    init(ops: [OnigRegex.Op], text: UnsafeBufferPointer<UInt8>, lineAnchored: Bool) {
         self.ops = ops
         self.text = text
+        self.lineAnchored = lineAnchored
         stack.reserveCapacity(64)
     }
 
@@ -215,6 +230,13 @@ struct RegexVM {
         var s = start
         let n = text.count
         while s <= n {
+            if lineAnchored && s > 0 && text[s - 1] != 0x0A {
+                // Jump to just after the next newline (or give up).
+                var j = s
+                while j < n && text[j] != 0x0A { j += 1 }
+                if j >= n { return nil }
+                s = j + 1
+            }
             let e = run(pc: 0, pos: s)
             if budgetExceeded { return nil }
             if e >= 0 { return (s, e) }
@@ -263,7 +285,8 @@ struct RegexVM {
                 pc = a
             case .jump(let t): pc = t
             case .lineStart:
-                if pos == 0 || text[pos - 1] == 0x0A { pc += 1 } else { ok = false }
+                // Oniguruma: not at the very end, even after a final newline.
+                if pos == 0 || (text[pos - 1] == 0x0A && pos < n) { pc += 1 } else { ok = false }
             case .lineEnd:
                 if pos == n || text[pos] == 0x0A { pc += 1 } else { ok = false }
             case .textStart:
