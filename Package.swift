@@ -24,17 +24,17 @@ let package = Package(
         .target(name: "Llama", dependencies: ["Linalg", "SafeTensors"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Llama", "Tokenizers"], swiftSettings: fast),
         .target(name: "Trajectory", dependencies: ["Evaluation", "CSQLite"], swiftSettings: fast),
-        .target(name: "TinyWorld", dependencies: ["Llama", "Tokenizers", "Evaluation"], swiftSettings: fast),
+        .target(name: "TinyWorld", dependencies: ["COpenBLAS", "Linalg", "SafeTensors", "Llama", "Tokenizers", "Evaluation"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
             "Linalg", "SafeTensors", "Tokenizers", "Llama", "Evaluation", "Trajectory", "TinyWorld",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
-        .testTarget(name: "LlamaTests", dependencies: ["Llama"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory"]),
+        .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "CSQLite"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["TinyWorld"]),
     ]
 )

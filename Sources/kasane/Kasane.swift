@@ -1,4 +1,5 @@
 import ArgumentParser
+import Linalg
 
 @main
 struct Kasane: AsyncParsableCommand {
@@ -13,6 +14,21 @@ struct Kasane: AsyncParsableCommand {
             WorldCommand.self, PretrainCommand.self,
         ]
     )
+
+    /// Fixes OpenBLAS's kernel choice (may re-exec the process once) before anything else runs.
+    static func main() async {
+        BLAS.ensureFastCore()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 enum KasaneVersion {

@@ -1,0 +1,57 @@
+/// One scored sample: what was asked, what the model wrote, what was scored.
+public struct PredictionRecord: Codable, Sendable, Equatable {
+    public var dataset: String
+    public var category: String
+    public var index: Int
+    public var prompt: String
+    public var promptTokens: Int
+    /// Raw generated text (special tokens skipped), up to where generation stopped.
+    public var generated: String
+    /// Post-processed prediction (NFKC of the text before the first "\n\n", stripped if enabled).
+    public var prediction: String
+    /// NFKC of the sample's output.
+    public var gold: String
+    /// Per-example metric values (exact_match 0/1, char_f1, set_f1, bleu_*); corpus-level metrics are absent.
+    public var metrics: [String: Double]
+
+    public init(dataset: String, category: String, index: Int, prompt: String, promptTokens: Int, generated: String,
+                prediction: String, gold: String, metrics: [String: Double]) {
+        self.dataset = dataset; self.category = category; self.index = index; self.prompt = prompt
+        self.promptTokens = promptTokens; self.generated = generated; self.prediction = prediction
+        self.gold = gold; self.metrics = metrics
+    }
+}
+
+/// The scores of one dataset.
+public struct DatasetScore: Codable, Sendable, Equatable {
+    public var dataset: String
+    /// v1.4.1 category, or "" for a dataset outside the v1.4.1 table.
+    public var category: String
+    /// Computed metrics (exact_match, char_f1, set_f1 and correlations in [0,1] / [-1,1]; BLEU 0…100).
+    public var metrics: [String: Double]
+    /// Metrics listed by the dataset that Kasane does not compute, with the reason. Never given a substitute value.
+    public var notComputed: [String: String]
+    /// The metric this dataset contributes to its category (v1.4.1's, or a labelled stand-in such as BLEU for MT).
+    public var mainMetric: String
+    /// Its value, nil when that metric is not computed.
+    public var main: Double?
+    public var sampleCount: Int
+
+    public init(dataset: String, category: String, metrics: [String: Double], notComputed: [String: String] = [:],
+                mainMetric: String, main: Double?, sampleCount: Int) {
+        self.dataset = dataset; self.category = category; self.metrics = metrics; self.notComputed = notComputed
+        self.mainMetric = mainMetric; self.main = main; self.sampleCount = sampleCount
+    }
+}
+
+/// Category scores and AVG over a set of dataset scores.
+public struct Aggregate: Codable, Sendable, Equatable {
+    /// Category → mean of its datasets' main metric (only categories with at least one computed dataset).
+    public var categories: [String: Double]
+    /// Mean of the categories present, STS excluded; nil when none.
+    public var avg: Double?
+    /// How a category score was made when it is not v1.4.1's own metric (e.g. "MT": "bleu/100; comet_wmt22 not computed").
+    public var labels: [String: String]
+    /// Categories with datasets but no computable main metric (e.g. CG), with the reason; not in AVG.
+    public var notComputed: [String: String]
+}

@@ -1,0 +1,97 @@
+import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// OpenBLAS kernel ("core") selection, thread count and identification.
+///
+/// Debian's OpenBLAS 0.3.21 does not know recent Intel CPUs and falls back to its generic "Prescott" kernels,
+/// several times slower than the AVX2/AVX-512 ones. The core is chosen once when the library loads, from
+/// `OPENBLAS_CORETYPE`, so the only fix from inside the process is to set it and re-exec once.
+public enum BLAS {
+    /// Set in the environment of the re-executed process so that a failed upgrade cannot loop.
+    public static let reexecMarker = "KASANE_BLAS_REEXEC"
+
+    /// The name of the kernel set OpenBLAS is using (e.g. "Haswell", "SkylakeX", "Zen", "Prescott").
+    public static var coreName: String {
+        guard let p = openblas_get_corename() else { return "unknown" }
+        return String(cString: p)
+    }
+
+    /// OpenBLAS worker threads.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// What `ensureFastCore` decided, for `kasane doctor`.
+    public enum CoreDecision: Equatable, Sendable {
+        case keep(reason: String)
+        case reexec(coreType: String)
+    }
+
+    /// How capable a core's kernels are: 0 generic SSE, 1 AVX2+FMA, 2 AVX-512.
+    static func rank(ofCore name: String) -> Int {
+        switch name.lowercased() {
+        case "skylakex", "cooperlake", "sapphirerapids": return 2
+        case "haswell", "zen": return 1
+        default: return 0
+        }
+    }
+
+    /// Pure decision: which `OPENBLAS_CORETYPE` (if any) the process should be re-executed with.
+    public static func decide(coreName: String, cpu: CPUFeatures, environment: [String: String]) -> CoreDecision {
+        if let user = environment["OPENBLAS_CORETYPE"], !user.isEmpty {
+            return .keep(reason: environment[reexecMarker] != nil ? "set by Kasane at start" : "OPENBLAS_CORETYPE=\(user) set by the user")
+        }
+        if environment[reexecMarker] != nil { return .keep(reason: "already re-executed once") }
+        let target: String?
+        if cpu.isAMD {
+            target = cpu.hasAVX2FMA ? "Zen" : nil          // OpenBLAS's AMD AVX2 kernels; AVX-512 ones are tuned for Intel
+        } else if cpu.hasAVX512F {
+            target = "SkylakeX"
+        } else if cpu.hasAVX2FMA {
+            target = "Haswell"
+        } else {
+            target = nil
+        }
+        guard let target else { return .keep(reason: "no AVX2+FMA: the detected core is the best available") }
+        if rank(ofCore: coreName) >= rank(ofCore: target) {
+            return .keep(reason: "OpenBLAS detected a suitable core")
+        }
+        return .reexec(coreType: target)
+    }
+
+    /// The decision taken at start (set by `ensureFastCore`).
+    nonisolated(unsafe) public private(set) static var startupDecision: CoreDecision = .keep(reason: "ensureFastCore() not called")
+
+    /// Call first thing in `main`. If OpenBLAS picked slower kernels than this CPU supports, re-executes the
+    /// process once with `OPENBLAS_CORETYPE` set. Never overrides a value the user set. Returns only if no re-exec
+    /// happened (or it failed, in which case we go on with the slow core).
+    public static func ensureFastCore() {
+        let env = currentEnvironment()
+        let decision = decide(coreName: coreName, cpu: CPUFeatures.current, environment: env)
+        startupDecision = decision
+        guard case .reexec(let coreType) = decision else { return }
+        setenv("OPENBLAS_CORETYPE", coreType, 1)
+        setenv(reexecMarker, "1", 1)
+        #if os(Linux)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        #else
+        if let argv0 = CommandLine.unsafeArgv[0] { execv(argv0, CommandLine.unsafeArgv) }
+        #endif
+        // exec failed: continue with the current core; the environment keeps the marker so children do not retry.
+        unsetenv("OPENBLAS_CORETYPE")
+        startupDecision = .keep(reason: "re-exec with OPENBLAS_CORETYPE=\(coreType) failed (errno \(errno))")
+    }
+
+    static func currentEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        for key in ["OPENBLAS_CORETYPE", reexecMarker] {
+            if let v = getenv(key) { result[key] = String(cString: v) }
+        }
+        return result
+    }
+}

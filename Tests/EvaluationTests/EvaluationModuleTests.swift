@@ -1,6 +1,0 @@
-import Testing
-import Evaluation
-
-@Test func evaluationModuleLinks() {
-    #expect(EvaluationModule.name == "Evaluation")
-}

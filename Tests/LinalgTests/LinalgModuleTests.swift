@@ -1,6 +1,0 @@
-import Testing
-import Linalg
-
-@Test func linalgModuleLinks() {
-    #expect(LinalgModule.name == "Linalg")
-}

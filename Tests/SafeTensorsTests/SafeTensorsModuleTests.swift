@@ -1,6 +1,0 @@
-import Testing
-import SafeTensors
-
-@Test func safetensorsModuleLinks() {
-    #expect(SafeTensorsModule.name == "SafeTensors")
-}

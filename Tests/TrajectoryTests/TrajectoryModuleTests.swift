@@ -1,6 +1,0 @@
-import Testing
-import Trajectory
-
-@Test func trajectoryModuleLinks() {
-    #expect(TrajectoryModule.name == "Trajectory")
-}
