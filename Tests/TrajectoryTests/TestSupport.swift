@@ -34,3 +34,28 @@ func syntheticPredictions(model: Int, dataset: String, range: Range<Int>) -> [St
                                 metrics: ["exact_match": answer == "はい" ? 1 : 0])
     }
 }
+
+/// Writes a minimal checkpoint folder: config.json and a model.safetensors holding one F32 tensor of `floats`
+/// values (written by hand here, so the Trajectory tests need no other target).
+@discardableResult
+func writeFakeCheckpoint(_ folder: String, hidden: Int = 8, floats: Int = 16, seed: Float = 1,
+                         extraConfig: [String: Any] = [:]) throws -> String {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var config: [String: Any] = ["hidden_size": hidden, "num_hidden_layers": 1, "model_type": "llama",
+                                 "transformers_version": "4.44.0"]
+    for (k, v) in extraConfig { config[k] = v }
+    try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys])
+        .write(to: URL(fileURLWithPath: folder + "/config.json"))
+    var header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[\(floats)],\"data_offsets\":[0,\(floats * 4)]}}"
+    while (header.utf8.count + 8) % 8 != 0 { header += " " }
+    var data = Data()
+    var length = UInt64(header.utf8.count).littleEndian
+    withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+    data.append(Data(header.utf8))
+    for i in 0..<floats {
+        var v = (seed + Float(i) * 0.5).bitPattern.littleEndian
+        withUnsafeBytes(of: &v) { data.append(contentsOf: $0) }
+    }
+    try data.write(to: URL(fileURLWithPath: folder + "/model.safetensors"))
+    return folder
+}

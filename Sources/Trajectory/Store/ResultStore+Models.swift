@@ -71,15 +71,19 @@ extension ResultStore {
                 if spec.path != "" {
                     try connection.query("UPDATE models SET path = ? WHERE id = ?", [SQLValue(spec.path), SQLValue(id)])
                 }
+                if spec.contentSHA256 != "" {
+                    try connection.query("UPDATE models SET content_sha256 = ? WHERE id = ? AND content_sha256 = ''",
+                                         [SQLValue(spec.contentSHA256), SQLValue(id)])
+                }
                 return try model(id: id)
             }
             try connection.query("UPDATE models SET stale = 1 WHERE run_id = ? AND kind = ? AND step = ? AND window = ?"
                 + " AND align = ? AND weights = ?", key)
             try connection.query(
-                "INSERT INTO models (run_id, kind, step, window, align, weights, members, fingerprint, path, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                key + [SQLValue(MetricsJSON.encodeList(spec.members)), SQLValue(spec.fingerprint), SQLValue(spec.path),
-                       SQLValue(ResultStore.now())])
+                "INSERT INTO models (run_id, kind, step, window, align, weights, members, fingerprint, content_sha256,"
+                    + " path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                key + [SQLValue(MetricsJSON.encodeList(spec.members)), SQLValue(spec.fingerprint),
+                       SQLValue(spec.contentSHA256), SQLValue(spec.path), SQLValue(ResultStore.now())])
             return StoredModel(id: connection.lastInsertRowID, runID: run, spec: spec, stale: false)
         }
     }
@@ -103,7 +107,8 @@ extension ResultStore {
         }
     }
 
-    static let modelColumns = "id, run_id, kind, step, window, align, weights, members, fingerprint, path, stale"
+    static let modelColumns =
+        "id, run_id, kind, step, window, align, weights, members, fingerprint, path, stale, content_sha256"
 
     private func decodeModel(_ row: [SQLValue]) throws -> StoredModel {
         guard let kind = ModelKind(rawValue: row[2].text ?? "") else {
@@ -113,6 +118,8 @@ extension ResultStore {
         let spec = ModelSpec(kind: kind, step: row[3].int ?? 0, window: row[4].int ?? 1, align: row[5].text ?? "",
                              weights: row[6].text ?? "", members: members, fingerprint: row[8].text ?? "",
                              path: row[9].text ?? "")
-        return StoredModel(id: row[0].int ?? 0, runID: row[1].int ?? 0, spec: spec, stale: (row[10].int ?? 0) != 0)
+        var withHash = spec
+        withHash.contentSHA256 = row[11].text ?? ""
+        return StoredModel(id: row[0].int ?? 0, runID: row[1].int ?? 0, spec: withHash, stale: (row[10].int ?? 0) != 0)
     }
 }

@@ -36,7 +36,7 @@ public final class ResultStore: @unchecked Sendable {
                 throw TrajectoryError.store(path: path, reason: "the store is read-only (no write permission)")
             }
         } else {
-            if readOnly { throw TrajectoryError.notFound(path: path, what: "the store file") }
+            if readOnly { throw TrajectoryError.store(path: path, reason: "no such store file") }
             let folder = (path as NSString).deletingLastPathComponent
             let dir = folder.isEmpty ? "." : folder
             if !files.fileExists(atPath: dir, isDirectory: &isDirectory) || !isDirectory.boolValue {

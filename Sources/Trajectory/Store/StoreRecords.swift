@@ -46,6 +46,8 @@ public struct ModelSpec: Sendable, Equatable {
     public var fingerprint: String
     /// Checkpoint folder (raw, or an averaged checkpoint written to disk); "" when the model lives nowhere on disk.
     public var path: String
+    /// Full SHA-256 of the model files when computed (`--verify`), else "".
+    public var contentSHA256: String = ""
 
     public init(kind: ModelKind, step: Int, window: Int = 1, align: String = "", weights: String = "",
                 members: [Int]? = nil, fingerprint: String, path: String = "") {

@@ -25,6 +25,7 @@ enum StoreSchema {
         weights TEXT NOT NULL DEFAULT '',
         members TEXT NOT NULL DEFAULT '[]',
         fingerprint TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL DEFAULT '',
         path TEXT NOT NULL DEFAULT '',
         stale INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL,

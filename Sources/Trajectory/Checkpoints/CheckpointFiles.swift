@@ -1,0 +1,88 @@
+import Foundation
+
+/// Which files make up a checkpoint's model, and the integrity checks on them.
+enum CheckpointFiles {
+    /// config.json, then either `model.safetensors`, or `model.safetensors.index.json` and every shard it names,
+    /// or (no index) every `*.safetensors` file. Missing pieces are errors naming the file.
+    static func modelFiles(in folder: String) throws -> [String] {
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard files.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw TrajectoryError.checkpoint(path: folder, reason: "checkpoint folder does not exist")
+        }
+        func exists(_ name: String) -> Bool { files.fileExists(atPath: (folder as NSString).appendingPathComponent(name)) }
+        guard exists("config.json") else {
+            throw TrajectoryError.checkpoint(path: folder, reason: "missing config.json")
+        }
+        let index = "model.safetensors.index.json"
+        if exists(index) {
+            let path = (folder as NSString).appendingPathComponent(index)
+            guard let data = files.contents(atPath: path),
+                  let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+                  let map = json["weight_map"] as? [String: Any] else {
+                throw TrajectoryError.checkpoint(path: path, reason: "no readable 'weight_map' object")
+            }
+            let shards = Set(map.values.compactMap { $0 as? String }).sorted()
+            guard !shards.isEmpty else { throw TrajectoryError.checkpoint(path: path, reason: "'weight_map' is empty") }
+            for shard in shards where !exists(shard) || shard.contains("/") {
+                throw TrajectoryError.checkpoint(path: (folder as NSString).appendingPathComponent(shard),
+                                                 reason: "shard named in \(index) is missing")
+            }
+            return ["config.json", index] + shards
+        }
+        if exists("model.safetensors") { return ["config.json", "model.safetensors"] }
+        let all = (try? files.contentsOfDirectory(atPath: folder)) ?? []
+        let weights = all.filter { $0.hasSuffix(".safetensors") }.sorted()
+        if weights.isEmpty {
+            let other = all.contains { $0.hasSuffix(".bin") || $0.hasSuffix(".pt") } ? " (PyTorch .bin/.pt weights are not supported)" : ""
+            throw TrajectoryError.checkpoint(path: folder, reason: "missing model.safetensors or \(index)\(other)")
+        }
+        return ["config.json"] + weights
+    }
+
+    static func size(of path: String) throws -> Int {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = (attributes[.size] as? NSNumber)?.intValue else {
+            throw TrajectoryError.checkpoint(path: path, reason: "cannot read the file size")
+        }
+        return size
+    }
+
+    static func parseConfig(_ data: Data, path: String) throws -> [String: JSONValue] {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw TrajectoryError.checkpoint(path: path, reason: "not a JSON object")
+        }
+        return object.mapValues { JSONValue(any: $0) }
+    }
+
+    struct Header { var bytes: Data; var dataStart: Int }
+
+    /// Reads and checks the safetensors header: its length fits the file, it is a JSON object, and the tensors'
+    /// data end exactly at the end of the file (a half-written file fails here).
+    static func safetensorsHeader(_ handle: FileHandle, size: Int, path: String) throws -> Header {
+        guard size >= 8, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else {
+            throw TrajectoryError.checkpoint(path: path, reason: "truncated safetensors file (\(size) bytes)")
+        }
+        let length = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard length <= UInt64(size - 8), length <= 100_000_000 else {
+            throw TrajectoryError.checkpoint(path: path, reason: "header length \(length) exceeds the file size \(size)")
+        }
+        guard let json = try? handle.read(upToCount: Int(length)), json.count == Int(length),
+              let header = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+            throw TrajectoryError.checkpoint(path: path, reason: "safetensors header is not a JSON object")
+        }
+        var end = 0
+        for (name, value) in header where name != "__metadata__" {
+            guard let entry = value as? [String: Any], let offsets = entry["data_offsets"] as? [NSNumber], offsets.count == 2 else {
+                throw TrajectoryError.checkpoint(path: path, reason: "tensor '\(name)' has no data_offsets")
+            }
+            end = max(end, offsets[1].intValue)
+        }
+        let expected = 8 + Int(length) + end
+        guard expected == size else {
+            throw TrajectoryError.checkpoint(
+                path: path, reason: "size \(size) bytes, but the header describes \(expected) (half-written or truncated?)")
+        }
+        return Header(bytes: prefix + json, dataStart: 8 + Int(length))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Progress of a trajectory run, reported once per checkpoint.
+public struct CheckpointProgress: Sendable {
+    public var position: Int          // 1-based, of `total`
+    public var total: Int
+    public var checkpoint: Checkpoint
+    public var examples: Int          // examples of this checkpoint now stored
+    public var newExamples: Int       // evaluated in this invocation
+    public var generatedTokens: Int
+    public var seconds: Double
+    /// Estimated seconds for the rest of the run, nil until something was evaluated.
+    public var etaSeconds: Double?
+
+    public var line: String {
+        let name = "[\(position)/\(total)] \(checkpoint.name) (step \(checkpoint.step))"
+        if newExamples == 0 { return "\(name): \(examples) samples already stored" }
+        let speed = seconds > 0 ? Double(generatedTokens) / seconds : 0
+        var text = "\(name): \(examples) samples (\(newExamples) new), \(String(format: "%.1f", speed)) tok/s,"
+            + " \(Self.duration(seconds))"
+        if let etaSeconds { text += ", ETA \(Self.duration(etaSeconds))" }
+        return text
+    }
+
+    public static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return seconds < 10 ? String(format: "%.1fs", seconds) : "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
+    }
+}
+
+/// Appends timestamped lines to a log file (timings per checkpoint and dataset).
+public final class RunLog: @unchecked Sendable {
+    private let handle: FileHandle?
+    private let lock = NSLock()
+    public let path: String?
+
+    public init(path: String?) throws {
+        self.path = path
+        guard let path else { handle = nil; return }
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw TrajectoryError.output(path: path, reason: "cannot create the log file")
+            }
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw TrajectoryError.output(path: path, reason: "cannot open the log file for writing")
+        }
+        handle.seekToEndOfFile()
+        self.handle = handle
+    }
+
+    deinit { try? handle?.close() }
+
+    public func write(_ message: String) {
+        guard let handle else { return }
+        let line = "\(ISO8601DateFormatter().string(from: Date())) \(message)\n"
+        lock.lock(); defer { lock.unlock() }
+        handle.write(Data(line.utf8))
+    }
+}

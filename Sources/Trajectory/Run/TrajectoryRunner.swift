@@ -1,0 +1,149 @@
+import Foundation
+
+/// Evaluates the checkpoints of a run one at a time into a result store, skipping whatever the store already holds
+/// for the same run (settings), checkpoint fingerprint, dataset hash and example. Each finished batch is written in
+/// its own transaction, so a killed run loses at most the batch in flight.
+public final class TrajectoryRunner {
+    public struct Options: Sendable {
+        public var runName: String
+        public var source: String
+        public var settings: StoreSettings
+        /// Full SHA-256 of every checkpoint before it is evaluated.
+        public var verify: Bool
+        public init(runName: String, source: String, settings: StoreSettings, verify: Bool = false) {
+            self.runName = runName; self.source = source; self.settings = settings; self.verify = verify
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var run: StoredRun
+        public var checkpoints: Int
+        public var evaluatedExamples: Int
+        public var skippedExamples: Int
+        public var seconds: Double
+    }
+
+    private let store: ResultStore
+    private let backend: TrajectoryBackend
+    private let options: Options
+    private let log: RunLog
+    private let progress: (CheckpointProgress) -> Void
+    private let notice: (String) -> Void
+
+    public init(store: ResultStore, backend: TrajectoryBackend, options: Options, log: RunLog,
+                progress: @escaping (CheckpointProgress) -> Void, notice: @escaping (String) -> Void = { _ in }) {
+        self.store = store; self.backend = backend; self.options = options; self.log = log
+        self.progress = progress; self.notice = notice
+    }
+
+    public func run(_ checkpoints: [Checkpoint]) throws -> Summary {
+        let started = Date()
+        // Fail early: every checkpoint complete, every config the same architecture.
+        let fingerprints = try ConfigConsistency.fingerprintAll(checkpoints)
+        let run = try store.openRun(name: options.runName, source: options.source, settings: options.settings)
+        let datasets = try backend.datasets.map { try store.registerDataset($0.spec) }
+        try store.planDatasets(run: run.id, zip(datasets, backend.datasets).map { ($0.id, $1.exampleCount) })
+        log.write("run '\(run.name)' (#\(run.id)) settings \(run.settingsHash.prefix(12)): \(checkpoints.count) checkpoints,"
+                  + " \(datasets.count) datasets, store \(store.path)")
+
+        // Every selected checkpoint gets its row now, so `status` can show what has not started yet.
+        var models = try zip(checkpoints, fingerprints).map { try registerModel($0, fingerprint: $1, run: run.id, verify: false) }
+        // What each checkpoint still lacks, for the ETA.
+        let planned = backend.datasets.reduce(0) { $0 + $1.exampleCount }
+        var remaining = checkpoints.count * planned
+        var evaluated = 0, skipped = 0, evaluatingSeconds = 0.0
+        for (k, checkpoint) in checkpoints.enumerated() {
+            let checkpointStart = Date()
+            if options.verify {
+                models[k] = try registerModel(checkpoint, fingerprint: fingerprints[k], run: run.id, verify: true)
+            }
+            let model = models[k]
+            var stored = 0, new = 0, tokens = 0
+            var loaded = false
+            for (d, dataset) in datasets.enumerated() {
+                let expected = backend.datasets[d].exampleCount
+                let have = try store.storedExamples(model: model.id, dataset: dataset.id)
+                let missing = (0..<expected).filter { !have.contains($0) }
+                if !missing.isEmpty {
+                    if !loaded {
+                        let loadStart = Date()
+                        try backend.load(checkpoint)
+                        loaded = true
+                        log.write("step=\(checkpoint.step) load seconds=\(Self.f(Date().timeIntervalSince(loadStart)))")
+                    }
+                    let datasetStart = Date()
+                    var datasetNew = 0, datasetTokens = 0
+                    try backend.evaluate(dataset: d, skip: have) { batch in
+                        try store.insertPredictions(batch.predictions, model: model.id, dataset: dataset.id)
+                        datasetNew += batch.predictions.count
+                        datasetTokens += batch.generatedTokens
+                    }
+                    let seconds = Date().timeIntervalSince(datasetStart)
+                    try store.recordTiming(model: model.id, dataset: dataset.id, seconds: seconds, examples: datasetNew,
+                                           generatedTokens: datasetTokens)
+                    log.write("step=\(checkpoint.step) dataset=\(dataset.name) new=\(datasetNew) seconds=\(Self.f(seconds))"
+                              + " tokens=\(datasetTokens) tok/s=\(Self.f(seconds > 0 ? Double(datasetTokens) / seconds : 0))")
+                    new += datasetNew; tokens += datasetTokens
+                }
+                let predictions = try store.predictions(model: model.id, dataset: dataset.id)
+                guard predictions.count >= expected else {
+                    throw TrajectoryError.store(path: store.path, reason: "\(checkpoint.name): \(dataset.name) has"
+                        + " \(predictions.count) of \(expected) predictions after evaluation")
+                }
+                stored += expected
+                let inPlan = Array(predictions.prefix(while: { $0.index < expected }))
+                try store.setScore(try backend.score(dataset: d, predictions: inPlan), model: model.id, dataset: dataset.id)
+            }
+            if loaded { backend.unload() }
+            let ownScores = try store.scores(model: model.id).filter { s in datasets.contains { $0.name == s.dataset } }
+            try store.setAggregates(backend.aggregate(ownScores), model: model.id)
+
+            let seconds = Date().timeIntervalSince(checkpointStart)
+            evaluated += new; skipped += stored - new
+            remaining -= stored
+            if new > 0 { evaluatingSeconds += seconds }
+            let eta: Double? = evaluated > 0 ? evaluatingSeconds / Double(evaluated) * Double(max(0, remaining)) : nil
+            log.write("step=\(checkpoint.step) done examples=\(stored) new=\(new) seconds=\(Self.f(seconds)) tokens=\(tokens)")
+            progress(CheckpointProgress(position: k + 1, total: checkpoints.count, checkpoint: checkpoint,
+                                        examples: stored, newExamples: new, generatedTokens: tokens, seconds: seconds,
+                                        etaSeconds: k + 1 < checkpoints.count ? eta : nil))
+        }
+        let total = Date().timeIntervalSince(started)
+        log.write("run '\(run.name)' finished: \(evaluated) examples evaluated, \(skipped) already stored,"
+                  + " \(Self.f(total)) s")
+        return Summary(run: run, checkpoints: checkpoints.count, evaluatedExamples: evaluated, skippedExamples: skipped,
+                       seconds: total)
+    }
+
+    /// Registers the checkpoint's model row; with `verify`, a full-content change under an unchanged quick
+    /// fingerprint gets a new row too (the old results stay, marked stale).
+    private func registerModel(_ checkpoint: Checkpoint, fingerprint: CheckpointFingerprint, run: Int,
+                               verify: Bool) throws -> StoredModel {
+        var spec = ModelSpec.raw(step: checkpoint.step, fingerprint: fingerprint.fingerprint, path: checkpoint.path)
+        let previous = try store.models(run: run, kind: .raw).first { $0.step == checkpoint.step }
+        if !verify, let previous, previous.spec.fingerprint != spec.fingerprint,
+           !previous.spec.fingerprint.hasPrefix(spec.fingerprint) {
+            notice("\(checkpoint.name) changed since it was evaluated (fingerprint \(previous.spec.fingerprint.prefix(12))"
+                   + " → \(spec.fingerprint.prefix(12))); evaluating it again, the old results are kept as stale")
+        }
+        if verify {
+            let full = try CheckpointFingerprint.compute(checkpoint, verify: true)
+            let content = full.contentSHA256 ?? ""
+            spec.contentSHA256 = content
+            if let previous, previous.spec.fingerprint.hasPrefix(spec.fingerprint),
+               previous.spec.contentSHA256 != "", previous.spec.contentSHA256 != content {
+                notice("\(checkpoint.name): weights changed since they were evaluated (full SHA-256 differs, headers"
+                       + " and sizes equal); evaluating it again, the old results are kept as stale")
+                spec.fingerprint += "+" + content
+            } else if let previous, previous.spec.contentSHA256 == content {
+                spec.fingerprint = previous.spec.fingerprint
+            }
+        } else if let previous, previous.spec.fingerprint.hasPrefix(spec.fingerprint + "+") {
+            // An earlier --verify run re-keyed this checkpoint after an in-place change; keep using that row.
+            spec.fingerprint = previous.spec.fingerprint
+        }
+        return try store.registerModel(spec, run: run)
+    }
+
+    static func f(_ value: Double) -> String { String(format: "%.2f", value) }
+}
