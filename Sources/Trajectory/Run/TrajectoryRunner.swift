@@ -96,7 +96,8 @@ public final class TrajectoryRunner {
             }
             if loaded { backend.unload() }
             let ownScores = try store.scores(model: model.id).filter { s in datasets.contains { $0.name == s.dataset } }
-            try store.setAggregates(backend.aggregate(ownScores), model: model.id)
+            let aggregates = backend.aggregate(ownScores)
+            try store.setAggregates(aggregates, model: model.id)
 
             let seconds = Date().timeIntervalSince(checkpointStart)
             evaluated += new; skipped += stored - new
@@ -106,7 +107,7 @@ public final class TrajectoryRunner {
             log.write("step=\(checkpoint.step) done examples=\(stored) new=\(new) seconds=\(Self.f(seconds)) tokens=\(tokens)")
             progress(CheckpointProgress(position: k + 1, total: checkpoints.count, checkpoint: checkpoint,
                                         examples: stored, newExamples: new, generatedTokens: tokens, seconds: seconds,
-                                        etaSeconds: k + 1 < checkpoints.count ? eta : nil))
+                                        etaSeconds: k + 1 < checkpoints.count ? eta : nil, avg: aggregates["AVG"]))
         }
         let total = Date().timeIntervalSince(started)
         log.write("run '\(run.name)' finished: \(evaluated) examples evaluated, \(skipped) already stored,"
