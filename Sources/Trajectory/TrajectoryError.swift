@@ -1,5 +1,4 @@
 /// The one error type of the Trajectory target. Each description is a single line naming the file and the field.
-/// (Averaging, ensemble and stability code adds its own cases here.)
 public enum TrajectoryError: Error, CustomStringConvertible, Sendable {
     /// A checkpoint folder or list file that cannot be used (missing file, bad header, unknown naming).
     case checkpoint(path: String, reason: String)
@@ -15,6 +14,16 @@ public enum TrajectoryError: Error, CustomStringConvertible, Sendable {
     case notFound(path: String, what: String)
     /// Writing an export or log file failed.
     case output(path: String, reason: String)
+    /// A command-line option with a value that cannot be used.
+    case invalidOption(option: String, value: String, expected: String)
+    /// Too few checkpoints (or positions) for what was asked.
+    case tooFewCheckpoints(needed: Int, found: Int, context: String)
+    /// A tensor of one averaging member that disagrees with the window's first member.
+    case mismatch(file: String, tensor: String, field: String, expected: String, found: String)
+    case missingFile(path: String, what: String)
+    case io(path: String, reason: String)
+    /// A prediction table whose series do not line up.
+    case inconsistentTable(dataset: String, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +36,18 @@ public enum TrajectoryError: Error, CustomStringConvertible, Sendable {
         case let .incompatibleStore(path, reason): return "\(path): \(reason); the file was left untouched"
         case let .notFound(path, what): return "\(path): \(what) not found in the store"
         case let .output(path, reason): return "\(path): \(reason)"
+        case let .invalidOption(option, value, expected):
+            return "\(option): '\(value)' is not valid (expected \(expected))"
+        case let .tooFewCheckpoints(needed, found, context):
+            return "\(context): needs at least \(needed) checkpoints, found \(found)"
+        case let .mismatch(file, tensor, field, expected, found):
+            return "\(file): tensor '\(tensor)' \(field) is \(found), but the window's first checkpoint has \(expected)"
+        case let .missingFile(path, what):
+            return "\(path): \(what) not found"
+        case let .io(path, reason):
+            return "\(path): \(reason)"
+        case let .inconsistentTable(dataset, reason):
+            return "dataset '\(dataset)': \(reason)"
         }
     }
 }

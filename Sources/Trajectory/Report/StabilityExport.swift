@@ -1,0 +1,90 @@
+import Foundation
+
+/// Stability results in the forms a user reads or feeds to other tools: a terminal table, CSV and JSON.
+public enum StabilityExport {
+    public static let csvHeader = [
+        "method", "window", "align", "level", "name", "category", "positions", "first_step", "last_step",
+        "mean_score", "aggregate_mtv", "example_mtv", "is", "flip_rate", "flipped_once", "up_flips", "down_flips",
+        "noise", "tie_break_fraction",
+    ]
+
+    /// One line per (method, window, level, name).
+    public static func csv(_ rows: [MethodSummary]) -> String {
+        var lines = [csvHeader.joined(separator: ",")]
+        for m in rows {
+            for r in m.summary.allRows {
+                let tie: Double? = r.level == .dataset ? m.tieBreakFraction?[r.name] : nil
+                let fields: [String] = [
+                    m.method.rawValue, String(m.window), m.alignment.rawValue, r.level.rawValue, CSV.field(r.name),
+                    CSV.field(r.category), String(m.summary.steps.count), m.summary.steps.first.map(String.init) ?? "",
+                    m.summary.steps.last.map(String.init) ?? "", CSV.number(r.metrics.meanScore),
+                    CSV.number(r.metrics.aggregateMTV), CSV.number(r.metrics.exampleMTV),
+                    CSV.number(r.metrics.instability), CSV.number(r.metrics.flipRate),
+                    CSV.number(r.metrics.flippedOnce), r.metrics.upFlips.map(String.init) ?? "",
+                    r.metrics.downFlips.map(String.init) ?? "", CSV.number(r.metrics.noise), CSV.number(tie),
+                ]
+                lines.append(fields.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Per-example values of every method and window.
+    public static func examplesCSV(_ rows: [MethodSummary]) -> String {
+        var lines = ["method,window,align,dataset,example,example_mtv,is,flip_rate"]
+        for m in rows {
+            for e in m.summary.examples {
+                lines.append([m.method.rawValue, String(m.window), m.alignment.rawValue, CSV.field(e.dataset),
+                              String(e.index), CSV.number(e.exampleMTV), CSV.number(e.instability),
+                              CSV.number(e.flipRate)].joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public struct Document: Codable, Sendable {
+        public var run: String
+        public var analysis: [String: String]
+        public var results: [MethodSummary]
+    }
+
+    public static func json(run: String, settings: [String: String], rows: [MethodSummary]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf",
+                                                                      negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(Document(run: run, analysis: settings, results: rows))
+    }
+
+    /// The AVG row (or, without one, each category) of every method and window, as an aligned text table.
+    public static func text(_ rows: [MethodSummary]) -> String {
+        var table: [[String]] = [["method", "n", "steps", "level", "mean", "MTV(agg)", "MTV(ex)", "IS", "flips",
+                                  "noise"]]
+        for m in rows {
+            let levels = m.summary.average.map { [$0] } ?? m.summary.categories
+            for r in levels {
+                let steps = "\(m.summary.steps.first ?? 0)–\(m.summary.steps.last ?? 0) (\(m.summary.steps.count))"
+                table.append([m.method.rawValue, String(m.window), steps, r.name, fmt(r.metrics.meanScore),
+                              fmt(r.metrics.aggregateMTV), fmt(r.metrics.exampleMTV), fmt(r.metrics.instability),
+                              fmt(r.metrics.flipRate), fmt(r.metrics.noise)])
+            }
+        }
+        return TextTable.render(table)
+    }
+
+    static func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
+}
+
+enum TextTable {
+    static func render(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        var widths = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        return rows.map { r in
+            r.enumerated().map { i, c in
+                i == 0 || i == 3 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - c.count) + c
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
