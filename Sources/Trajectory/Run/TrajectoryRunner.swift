@@ -91,6 +91,7 @@ public final class TrajectoryRunner {
                         + " \(predictions.count) of \(expected) predictions after evaluation")
                 }
                 stored += expected
+                if expected == 0 { continue }
                 let inPlan = Array(predictions.prefix(while: { $0.index < expected }))
                 try store.setScore(try backend.score(dataset: d, predictions: inPlan), model: model.id, dataset: dataset.id)
             }
