@@ -98,3 +98,32 @@ import Testing
         #expect(try averaging.write(at: [30], output: run.appendingPathComponent("out").path).folders.count == 1)
     }
 }
+
+/// The record written by tools/check_averaged_checkpoints.py: `kasane average` output loaded in Python.
+@Suite struct PythonLoadRecordTests {
+    struct Record: Decodable {
+        struct Check: Decodable {
+            var safetensors_loaded: Bool
+            var mismatched_tensors: [String]
+            var transformers_loaded: Bool
+            var transformers_weights_equal: Bool
+        }
+        var expected_json_sha256: String
+        var checks: [Check]
+    }
+
+    @Test func averagedCheckpointsLoadedInSafetensorsAndTransformers() throws {
+        let record = try JSONDecoder().decode(Record.self, from: Data(contentsOf:
+            FixturePaths.averaging.appendingPathComponent("python_load_check.json")))
+        // The record belongs to the current expected averages.
+        let expected = try Data(contentsOf: FixturePaths.averaging.appendingPathComponent("expected.json"))
+        var hasher = SHA256()
+        hasher.update(expected)
+        #expect(record.expected_json_sha256 == hasher.finalizeHex())
+        #expect(record.checks.count == 7)
+        for check in record.checks {
+            #expect(check.safetensors_loaded && check.mismatched_tensors.isEmpty)
+            #expect(check.transformers_loaded && check.transformers_weights_equal)
+        }
+    }
+}

@@ -45,6 +45,12 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-\(UUID().uuidString).sqlite").path
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
         let (store, run) = try Self.makeStore(path)
+        if let keep = ProcessInfo.processInfo.environment["KASANE_KEEP_STORE"] {  // for trying the CLI by hand
+            for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try? FileManager.default.removeItem(atPath: keep + suffix)
+                try FileManager.default.copyItem(atPath: path + suffix, toPath: keep + suffix)
+            }
+        }
         let raw = try StoreTrajectoryLoader.load(store: store, run: run.id)
         #expect(raw.table.steps == [100, 200, 300, 400, 500, 600] && raw.excluded.isEmpty)
         let result = try EnsembleBuilder.build(raw: raw.table, window: CheckpointWindow(size: 3),
