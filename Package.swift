@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Llama", dependencies: ["Linalg", "SafeTensors"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Llama", "Tokenizers"], swiftSettings: fast),
         .target(name: "Trajectory", dependencies: ["Evaluation", "CSQLite"], swiftSettings: fast),
-        .target(name: "TinyWorld", dependencies: ["Llama", "Tokenizers", "Evaluation"], swiftSettings: fast),
+        .target(name: "TinyWorld", dependencies: ["COpenBLAS", "Linalg", "SafeTensors", "Llama", "Tokenizers", "Evaluation"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
             "Linalg", "SafeTensors", "Tokenizers", "Llama", "Evaluation", "Trajectory", "TinyWorld",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,0 +1,22 @@
+/// Errors of the trainer (recipe, corpus, checkpoint writing). One line each, naming the file and the field.
+public enum TrainingError: Error, CustomStringConvertible, Sendable {
+    case unreadable(file: String, reason: String)
+    case badRecipe(file: String, field: String, reason: String)
+    case badCorpus(file: String, line: Int, reason: String)
+    case tokenizer(file: String, reason: String)
+    case writeFailed(path: String, reason: String)
+    case diverged(step: Int, loss: Float)
+    case badBatch(reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let file, let reason): return "\(file): cannot read (\(reason))"
+        case .badRecipe(let file, let field, let reason): return "\(file): field '\(field)': \(reason)"
+        case .badCorpus(let file, let line, let reason): return "\(file): line \(line): \(reason)"
+        case .tokenizer(let file, let reason): return "\(file): tokenizer: \(reason)"
+        case .writeFailed(let path, let reason): return "\(path): cannot write (\(reason))"
+        case .diverged(let step, let loss): return "training diverged at step \(step): loss \(loss) is not finite"
+        case .badBatch(let reason): return "training batch: \(reason)"
+        }
+    }
+}
