@@ -1,10 +1,104 @@
 import ArgumentParser
+import Foundation
+import Tokenizers
 
 struct TokenizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tokenize", abstract: "Encode or decode with a Hugging Face tokenizer.json (arrives with issue 3)")
+        commandName: "tokenize",
+        abstract: "Encode or decode with a Hugging Face tokenizer.json, exactly as the tokenizers library does.",
+        discussion: """
+            --text TEXT prints the ids as a JSON array (with --decode, TEXT is a JSON array of ids and the text \
+            is printed). --jsonl FILE reads one {"text": ...} per line and writes one {"ids": [...]} per line \
+            (with --decode: {"ids": [...]} in, {"text": ...} out); FILE may be '-' for standard input.
+            --benchmark times loading and encoding the --jsonl texts instead of printing ids.
+            """)
+
+    @Option(help: "A tokenizer.json, or a checkpoint folder holding one (plus tokenizer_config.json).")
+    var tokenizer: String
+
+    @Flag(help: "Add the post-processor's special tokens (e.g. BOS) when encoding.")
+    var addSpecialTokens = false
+
+    @Option(help: "One text to encode (or, with --decode, a JSON array of ids).")
+    var text: String?
+
+    @Option(help: "A JSON Lines file: {\"text\": ...} per line (or {\"ids\": [...]} with --decode).")
+    var jsonl: String?
+
+    @Flag(help: "Decode ids to text instead of encoding (special tokens are skipped unless --keep-special).")
+    var decode = false
+
+    @Flag(help: "With --decode, keep special tokens in the text.")
+    var keepSpecial = false
+
+    @Flag(help: "Time loading and encoding of the --jsonl texts; prints one JSON line of measurements.")
+    var benchmark = false
+
+    @Option(help: "With --benchmark, how many passes over the texts.")
+    var repeats = 3
+
+    func validate() throws {
+        if (text == nil) == (jsonl == nil) { throw ValidationError("give exactly one of --text or --jsonl") }
+        if benchmark && jsonl == nil { throw ValidationError("--benchmark needs --jsonl") }
+    }
 
     func run() async throws {
-        throw ValidationError("'kasane tokenize' is not implemented yet (issue 3)")
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        let tok = try Tokenizer.load(path: tokenizer)
+        let loadMs = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        if let text {
+            if decode {
+                let json = try JSONParser.parse(Array(text.utf8), file: "--text")
+                print(try tok.decode(try ids(json, where: "--text"), skipSpecialTokens: !keepSpecial))
+            } else {
+                print(JSONWriter.intArray(try tok.encode(text, addSpecialTokens: addSpecialTokens)))
+            }
+            return
+        }
+        guard let jsonl else { return }
+        let lines = try JSONLines.read(path: jsonl)
+        if benchmark {
+            try runBenchmark(tok, lines, loadMs: loadMs)
+            return
+        }
+        var out = ""
+        for (i, line) in lines.enumerated() {
+            if decode {
+                let text = try tok.decode(try ids(line["ids"], where: "\(jsonl) line \(i + 1): ids"),
+                                          skipSpecialTokens: !keepSpecial)
+                out += "{\"text\":" + JSONWriter.quote(text) + "}\n"
+            } else {
+                guard let text = line["text"]?.stringValue else {
+                    throw ValidationError("\(jsonl) entry \(i + 1): expected {\"text\": string}")
+                }
+                out += "{\"ids\":" + JSONWriter.intArray(try tok.encode(text, addSpecialTokens: addSpecialTokens)) + "}\n"
+            }
+            if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+
+    private func ids(_ json: JSONValue?, where place: String) throws -> [Int] {
+        guard let array = json?.arrayValue else { throw ValidationError("\(place): expected a JSON array of ids") }
+        return try array.map { v in
+            guard let id = v.intValue else { throw ValidationError("\(place): ids must be integers") }
+            return id
+        }
+    }
+
+    private func runBenchmark(_ tok: Tokenizer, _ lines: [JSONValue], loadMs: Double) throws {
+        let texts = lines.compactMap { $0["text"]?.stringValue }
+        let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+        var best = Double.infinity
+        var tokens = 0
+        for _ in 0..<max(1, repeats) {
+            tokens = 0
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            for t in texts { tokens += try tok.encode(t, addSpecialTokens: addSpecialTokens).count }
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        print("{\"impl\":\"kasane\",\"load_ms\":\(String(format: "%.1f", loadMs)),\"texts\":\(texts.count),"
+              + "\"bytes\":\(bytes),\"tokens\":\(tokens),\"encode_s\":\(String(format: "%.4f", best)),"
+              + "\"mb_per_s\":\(String(format: "%.2f", Double(bytes) / 1e6 / best))}")
     }
 }

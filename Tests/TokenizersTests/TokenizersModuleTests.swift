@@ -1,6 +1,0 @@
-import Testing
-import Tokenizers
-
-@Test func tokenizersModuleLinks() {
-    #expect(TokenizersModule.name == "Tokenizers")
-}
