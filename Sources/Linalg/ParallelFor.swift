@@ -101,15 +101,25 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Drains the published job and drops every reference to it before returning: `run` checks, once `running`
+    /// reaches 0, that nothing still holds its non-escaping body (a local kept alive to the end of the worker's
+    /// loop iteration tripped that check in debug builds).
+    @inline(never)
+    private func drainPublishedJob() {
+        pthread_mutex_lock(mutex)
+        let current = job
+        pthread_mutex_unlock(mutex)
+        if let current { drain(current) }
+    }
+
     private func workerLoop() {
         var seen: UInt64 = 0
         while true {
             pthread_mutex_lock(mutex)
             while generation == seen { pthread_cond_wait(wake, mutex) }
             seen = generation
-            let current = job
             pthread_mutex_unlock(mutex)
-            if let current { drain(current) }
+            drainPublishedJob()
             pthread_mutex_lock(mutex)
             running -= 1
             if running == 0 { pthread_cond_signal(done) }

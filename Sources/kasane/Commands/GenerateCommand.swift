@@ -1,10 +1,66 @@
 import ArgumentParser
+import Foundation
+import Llama
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Greedy generation (arrives with issue 2)")
+        commandName: "generate",
+        abstract: "Greedy generation from token ids; prints the generated ids as a JSON array.",
+        discussion: """
+        Stops at max-new-tokens or at an EOS id of config.json (the EOS token is included, as transformers does). \
+        With --batch B the prompt is decoded B times as one batch and a JSON array of B arrays is printed. \
+        --timing prints prefill and decode tokens/s and peak memory as one JSON object on stderr.
+        """)
+
+    @Option(help: "Checkpoint folder (config.json + model.safetensors or a sharded index).")
+    var model: String
+
+    // Text prompts (`--prompt`) arrive with the tokenizer; until then the prompt is given as ids.
+    @Option(help: "Comma-separated prompt token ids, e.g. 1,2,3.")
+    var ids: String
+
+    @Option(help: "Maximum number of tokens to generate.")
+    var maxNewTokens: Int = 32
+
+    @Option(help: "Decode this many copies of the prompt as one batch (for throughput measurements).")
+    var batch: Int = 1
+
+    @Flag(help: "Do not stop at EOS ids (fixed-length runs for benchmarks).")
+    var ignoreEos = false
+
+    @Flag(help: "Print timing (prefill and decode tokens/s, peak RSS) as JSON to stderr.")
+    var timing = false
 
     func run() async throws {
-        throw ValidationError("'kasane generate' is not implemented yet (issue 2)")
+        guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be >= 0") }
+        guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be in 1...4096") }
+        let prompt = try parseTokenIds(ids)
+        let loadStart = ContinuousClock.now
+        let llama = try LlamaModel(directory: model)
+        let loadSeconds = Self.seconds(ContinuousClock.now - loadStart)
+        let eos = ignoreEos ? Set<Int>() : Set(llama.config.eosTokenIds)
+        var stats = GenerationStats()
+        let requests = [GreedyRequest](repeating: GreedyRequest(prompt: prompt, maxNewTokens: maxNewTokens), count: batch)
+        let out = try llama.generateGreedy(requests, prefix: nil, eosTokenIds: eos, stats: &stats,
+                                           shouldStop: { _, _ in false })
+        let render = { (ids: [Int]) in "[" + ids.map(String.init).joined(separator: ",") + "]" }
+        print(batch == 1 ? render(out[0]) : "[" + out.map(render).joined(separator: ",") + "]")
+        if timing {
+            let report: [String: Any] = [
+                "batch": batch, "prompt_tokens": prompt.count, "load_seconds": loadSeconds,
+                "prefill_tokens": stats.prefillTokens, "prefill_seconds": stats.prefillSeconds,
+                "prefill_tokens_per_second": Double(stats.prefillTokens) / max(stats.prefillSeconds, 1e-9),
+                "decode_tokens": stats.decodeTokens, "decode_steps": stats.decodeSteps,
+                "decode_seconds": stats.decodeSeconds,
+                "decode_tokens_per_second": Double(stats.decodeTokens) / max(stats.decodeSeconds, 1e-9),
+                "peak_rss_bytes": peakResidentBytes(), "parameters": llama.parameterCount,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+            FileHandle.standardError.write(data + Data("\n".utf8))
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import Linalg
+
+/// Threads used for attention and elementwise work (OpenBLAS runs its own for GEMM).
+var threadCount: Int { Parallel.threadCount }
+
+extension LlamaModel {
+    /// Causal attention of every segment's rows over its sequence's cache (positions `0...position` of each row),
+    /// with GQA (query head j reads KV head j / (heads / kvHeads)) and an fp32 softmax. Writes `out[rows, heads·hd]`.
+    func attention(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
+                   segments: [PassSegment], cache: KVCache, layer: Int) {
+        // Long query runs (prefill) go through GEMM per head; short ones (decoding) through loops spread over
+        // threads by (segment, head).
+        var small: [PassSegment] = []
+        for s in segments {
+            if s.count >= 16 { attendWithGemm(qkv: qkv, qkvStride: qkvStride, out: out, segment: s, cache: cache, layer: layer) }
+            else { small.append(s) }
+        }
+        if !small.isEmpty { attendWithLoops(qkv: qkv, qkvStride: qkvStride, out: out, segments: small, cache: cache, layer: layer) }
+    }
+
+    private func attendWithGemm(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
+                                segment s: PassSegment, cache: KVCache, layer: Int) {
+        let hd = config.headDim, heads = config.numHeads, group = heads / config.numKVHeads
+        let outStride = heads * hd
+        let scale = 1 / Float(hd).squareRoot()
+        let blockRows = 128
+        let keysTotal = s.start + s.count
+        let scores = FloatStorage(count: min(blockRows, s.count) * keysTotal)
+        for head in 0..<heads {
+            let keys = cache.keys(s.sequence, layer: layer, head: head / group)
+            let values = cache.values(s.sequence, layer: layer, head: head / group)
+            var first = 0
+            while first < s.count {
+                let n = min(blockRows, s.count - first)
+                let visible = s.start + first + n  // keys the last row of the block sees
+                let q = qkv + (s.rowOffset + first) * qkvStride + head * hd
+                gemmTransposedB(m: n, n: visible, k: hd, alpha: scale, a: q, lda: qkvStride, b: keys, ldb: hd,
+                                beta: 0, c: scores.pointer, ldc: visible)
+                let sp = scores.pointer
+                let blockStart = s.start + first
+                forRows(n, costPerRow: visible) { i in
+                    let row = sp + i * visible
+                    let seen = blockStart + i + 1
+                    softmaxInPlace(UnsafeMutableBufferPointer(start: row, count: seen))
+                    if seen < visible { (row + seen).update(repeating: 0, count: visible - seen) }
+                }
+                gemm(m: n, n: hd, k: visible, a: sp, lda: visible, b: values, ldb: hd, beta: 0,
+                     c: out + (s.rowOffset + first) * outStride + head * hd, ldc: outStride)
+                first += n
+            }
+        }
+    }
+
+    private func attendWithLoops(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
+                                 segments: [PassSegment], cache: KVCache, layer: Int) {
+        let hd = config.headDim, heads = config.numHeads, group = heads / config.numKVHeads
+        let outStride = heads * hd
+        let scale = 1 / Float(hd).squareRoot()
+        let maxKeys = segments.map { $0.start + $0.count }.max() ?? 0
+        let items = segments.count * heads
+        let work = segments.reduce(0) { $0 + $1.count * ($1.start + $1.count) } * heads * hd
+        let workers = work < 1 << 16 ? 1 : min(items, 4 * threadCount)
+        let scratch = FloatStorage(count: workers * maxKeys)
+        let sp = scratch.pointer
+        let body = { (worker: Int) in
+            let scores = sp + worker * maxKeys
+            var item = worker
+            while item < items {
+                let s = segments[item / heads], head = item % heads
+                let keys = cache.keys(s.sequence, layer: layer, head: head / group)
+                let values = cache.values(s.sequence, layer: layer, head: head / group)
+                for i in 0..<s.count {
+                    let q = qkv + (s.rowOffset + i) * qkvStride + head * hd
+                    let seen = s.start + i + 1
+                    for t in 0..<seen { scores[t] = dot(q, keys + t * hd, hd) * scale }
+                    softmaxInPlace(UnsafeMutableBufferPointer(start: scores, count: seen))
+                    let o = out + (s.rowOffset + i) * outStride + head * hd
+                    o.update(repeating: 0, count: hd)
+                    for t in 0..<seen { axpy(scores[t], values + t * hd, o, hd) }
+                }
+                item += workers
+            }
+        }
+        if workers == 1 { body(0) } else { parallelFor(0..<workers, body: body) }
+    }
+}
+
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        acc += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var sum = acc.sum()
+    while i < n { sum += a[i] * b[i]; i += 1 }
+    return sum
+}
+
+/// y += alpha · x
+@inline(__always)
+func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    let a8 = SIMD8<Float>(repeating: alpha)
+    var i = 0
+    while i + 8 <= n {
+        let v = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            + a8 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n { y[i] += alpha * x[i]; i += 1 }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import Linalg
+
+/// The vector kernels against straightforward double-precision formulas.
+@Suite struct VectorKernelTests {
+    @Test func expMatchesFoundation() {
+        var worst = 0.0
+        var x = -87.0
+        while x < 88 {
+            let ours = Double(exp1(Float(x)))
+            let ref = Foundation.exp(Double(Float(x)))
+            worst = max(worst, abs(ours - ref) / ref)
+            x += 0.0137
+        }
+        #expect(worst < 3e-7)
+    }
+
+    @Test func softmaxSumsToOneAndMatches() {
+        let n = 37
+        var v = (0..<n).map { Float(sin(Double($0) * 1.7) * 30) }
+        let ref = v.map { Foundation.exp(Double($0 - v.max()!)) }
+        let total = ref.reduce(0, +)
+        v.withUnsafeMutableBufferPointer { softmaxInPlace($0) }
+        for i in 0..<n { #expect(abs(Double(v[i]) - ref[i] / total) < 1e-6) }
+        var masked: [Float] = [-.infinity, -.infinity]
+        masked.withUnsafeMutableBufferPointer { softmaxInPlace($0) }
+        #expect(masked == [0.5, 0.5])
+    }
+
+    @Test func siluMultiplyMatches() {
+        let n = 29
+        var g = (0..<n).map { Float($0) - 14.5 }
+        let u = (0..<n).map { Float($0) * 0.1 }
+        let ref = zip(g, u).map { Double($0) / (1 + Foundation.exp(-Double($0))) * Double($1) }
+        u.withUnsafeBufferPointer { up in g.withUnsafeMutableBufferPointer { siluMultiply(gate: $0, up: up) } }
+        for i in 0..<n { #expect(abs(Double(g[i]) - ref[i]) < 1e-5 * (1 + abs(ref[i]))) }
+    }
+
+    @Test func rmsNormMatches() {
+        let n = 19
+        let x = (0..<n).map { Float($0) * 0.3 - 2 }
+        let w = (0..<n).map { 1 + Float($0) * 0.01 }
+        var out = [Float](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer {
+            rmsNorm(xp, weight: wp, eps: 1e-5, into: $0) } } }
+        let ms = x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(n)
+        for i in 0..<n {
+            let ref = Double(w[i]) * Double(x[i]) / (ms + 1e-5).squareRoot()
+            #expect(abs(Double(out[i]) - ref) < 1e-5 * (1 + abs(ref)))
+        }
+    }
+
+    @Test func ropeRotatesHalves() {
+        var x: [Float] = [1, 2, 3, 4]
+        let c: [Float] = [0.5, 0.25], s: [Float] = [0.75, 1]
+        c.withUnsafeBufferPointer { cp in s.withUnsafeBufferPointer { sp in x.withUnsafeMutableBufferPointer {
+            applyRope($0, cos: cp, sin: sp) } } }
+        // out[i] = x[i]·cos − x[i+2]·sin, out[i+2] = x[i+2]·cos + x[i]·sin
+        let expected: [Float] = [-1.75, -3.5, 2.25, 3]
+        #expect(x == expected)
+    }
+}

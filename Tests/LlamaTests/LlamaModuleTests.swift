@@ -1,6 +1,0 @@
-import Testing
-import Llama
-
-@Test func llamaModuleLinks() {
-    #expect(LlamaModule.name == "Llama")
-}
