@@ -21,6 +21,7 @@ struct LMEvalExporter {
                 let scores = Dictionary(try store.scores(model: model.id).map { ($0.dataset, $0) }, uniquingKeysWith: { a, _ in a })
                 var results: [String: Any] = [:], nShot: [String: Any] = [:], nSamples: [String: Any] = [:]
                 var higher: [String: Any] = [:], versions: [String: Any] = [:]
+                var configs: [String: Any] = [:], taskHashes: [String: Any] = [:]
                 let shots = Int(run.settings.values["shots"] ?? "") ?? 0
                 for dataset in datasets {
                     let predictions = try store.predictions(model: model.id, dataset: dataset.id)
@@ -30,11 +31,16 @@ struct LMEvalExporter {
                         entry["\(metric),none"] = value
                         entry["\(metric)_stderr,none"] = "N/A"
                     }
-                    results[dataset.name] = entry
                     nShot[dataset.name] = shots
                     nSamples[dataset.name] = ["original": dataset.plannedExamples ?? predictions.count, "effective": predictions.count]
                     higher[dataset.name] = Dictionary(uniqueKeysWithValues: dataset.metrics.map { ($0, true) })
                     versions[dataset.name] = "llm-jp-eval-1.4.1"
+                    taskHashes[dataset.name] = dataset.contentHash
+                    configs[dataset.name] = ["task": dataset.name, "num_fewshot": shots, "output_type": "generate_until",
+                                             "metric_list": dataset.metrics.map { ["metric": $0, "higher_is_better": true] },
+                                             "generation_kwargs": ["do_sample": false, "until": ["\n\n"]]] as [String: Any]
+                    entry["sample_len"] = predictions.count
+                    results[dataset.name] = entry
                     let path = (folder as NSString).appendingPathComponent("samples_\(Self.sanitize(dataset.name))_\(stamp).jsonl")
                     try writeSamples(predictions, dataset: dataset, to: path)
                     written.append(path)
@@ -44,7 +50,8 @@ struct LMEvalExporter {
                 }
                 let document: [String: Any] = [
                     "results": results, "n-shot": nShot, "n-samples": nSamples, "higher_is_better": higher,
-                    "versions": versions, "group_subtasks": [String: Any](),
+                    "versions": versions, "group_subtasks": [String: Any](), "configs": configs, "task_hashes": taskHashes,
+                    "model_source": "kasane",
                     "config": ["model": "kasane", "model_args": "pretrained=\(model.spec.path)", "step": model.step,
                                "kind": model.kind.rawValue, "window": model.spec.window, "align": model.spec.align,
                                "weights": model.spec.weights, "members": model.spec.members,

@@ -11,13 +11,17 @@ public struct CheckpointProgress: Sendable {
     public var seconds: Double
     /// Estimated seconds for the rest of the run, nil until something was evaluated.
     public var etaSeconds: Double?
+    /// The checkpoint's AVG score, when computed.
+    public var avg: Double?
 
     public var line: String {
         let name = "[\(position)/\(total)] \(checkpoint.name) (step \(checkpoint.step))"
-        if newExamples == 0 { return "\(name): \(examples) samples already stored" }
+        let score = avg.map { ", AVG \(String(format: "%.4f", $0))" } ?? ""
+        if newExamples == 0 { return "\(name): \(examples) samples already stored\(score)" }
         let speed = seconds > 0 ? Double(generatedTokens) / seconds : 0
         var text = "\(name): \(examples) samples (\(newExamples) new), \(String(format: "%.1f", speed)) tok/s,"
             + " \(Self.duration(seconds))"
+        text += score
         if let etaSeconds { text += ", ETA \(Self.duration(etaSeconds))" }
         return text
     }

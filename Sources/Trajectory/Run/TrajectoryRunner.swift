@@ -91,12 +91,14 @@ public final class TrajectoryRunner {
                         + " \(predictions.count) of \(expected) predictions after evaluation")
                 }
                 stored += expected
+                if expected == 0 { continue }
                 let inPlan = Array(predictions.prefix(while: { $0.index < expected }))
                 try store.setScore(try backend.score(dataset: d, predictions: inPlan), model: model.id, dataset: dataset.id)
             }
             if loaded { backend.unload() }
             let ownScores = try store.scores(model: model.id).filter { s in datasets.contains { $0.name == s.dataset } }
-            try store.setAggregates(backend.aggregate(ownScores), model: model.id)
+            let aggregates = backend.aggregate(ownScores)
+            try store.setAggregates(aggregates, model: model.id)
 
             let seconds = Date().timeIntervalSince(checkpointStart)
             evaluated += new; skipped += stored - new
@@ -106,7 +108,7 @@ public final class TrajectoryRunner {
             log.write("step=\(checkpoint.step) done examples=\(stored) new=\(new) seconds=\(Self.f(seconds)) tokens=\(tokens)")
             progress(CheckpointProgress(position: k + 1, total: checkpoints.count, checkpoint: checkpoint,
                                         examples: stored, newExamples: new, generatedTokens: tokens, seconds: seconds,
-                                        etaSeconds: k + 1 < checkpoints.count ? eta : nil))
+                                        etaSeconds: k + 1 < checkpoints.count ? eta : nil, avg: aggregates["AVG"]))
         }
         let total = Date().timeIntervalSince(started)
         log.write("run '\(run.name)' finished: \(evaluated) examples evaluated, \(skipped) already stored,"
