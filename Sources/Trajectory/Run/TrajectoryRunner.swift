@@ -29,6 +29,8 @@ public final class TrajectoryRunner {
     private let log: RunLog
     private let progress: (CheckpointProgress) -> Void
     private let notice: (String) -> Void
+    /// Called after every stored batch with a short status ("[2/10] step 2000: jnli 40/100"), for a live line.
+    public var batchStatus: ((String) -> Void)?
 
     public init(store: ResultStore, backend: TrajectoryBackend, options: Options, log: RunLog,
                 progress: @escaping (CheckpointProgress) -> Void, notice: @escaping (String) -> Void = { _ in }) {
@@ -77,6 +79,8 @@ public final class TrajectoryRunner {
                         try store.insertPredictions(batch.predictions, model: model.id, dataset: dataset.id)
                         datasetNew += batch.predictions.count
                         datasetTokens += batch.generatedTokens
+                        batchStatus?("[\(k + 1)/\(checkpoints.count)] step \(checkpoint.step): \(dataset.name)"
+                                     + " \(have.count + datasetNew)/\(expected)")
                     }
                     let seconds = Date().timeIntervalSince(datasetStart)
                     try store.recordTiming(model: model.id, dataset: dataset.id, seconds: seconds, examples: datasetNew,
