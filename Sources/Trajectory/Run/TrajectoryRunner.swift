@@ -137,7 +137,11 @@ public final class TrajectoryRunner {
                    + " → \(spec.fingerprint.prefix(12))); evaluating it again, the old results are kept as stale")
         }
         if verify {
+            let verifyStart = Date()
             let full = try CheckpointFingerprint.compute(checkpoint, verify: true)
+            let seconds = Date().timeIntervalSince(verifyStart)
+            log.write("step=\(checkpoint.step) verify bytes=\(full.totalBytes) seconds=\(Self.f(seconds))"
+                      + " MB/s=\(Self.f(seconds > 0 ? Double(full.totalBytes) / 1e6 / seconds : 0))")
             let content = full.contentSHA256 ?? ""
             spec.contentSHA256 = content
             if let previous, previous.spec.fingerprint.hasPrefix(spec.fingerprint),
