@@ -11,8 +11,10 @@ import Darwin
 /// several times slower than the AVX2/AVX-512 ones. The core is chosen once when the library loads, from
 /// `OPENBLAS_CORETYPE`, so the only fix from inside the process is to set it and re-exec once.
 public enum BLAS {
-    /// Set in the environment of the re-executed process so that a failed upgrade cannot loop.
+    /// Set in the environment of the re-executed process (to the core OpenBLAS had chosen) so it cannot loop.
     public static let reexecMarker = "KASANE_BLAS_REEXEC"
+    /// Testing aid: treat the detected core as this name (e.g. "Prescott") to exercise the re-exec on any machine.
+    public static let assumeCoreVariable = "KASANE_BLAS_ASSUME_CORE"
 
     /// The name of the kernel set OpenBLAS is using (e.g. "Haswell", "SkylakeX", "Zen", "Prescott").
     public static var coreName: String {
@@ -44,7 +46,10 @@ public enum BLAS {
     /// Pure decision: which `OPENBLAS_CORETYPE` (if any) the process should be re-executed with.
     public static func decide(coreName: String, cpu: CPUFeatures, environment: [String: String]) -> CoreDecision {
         if let user = environment["OPENBLAS_CORETYPE"], !user.isEmpty {
-            return .keep(reason: environment[reexecMarker] != nil ? "set by Kasane at start" : "OPENBLAS_CORETYPE=\(user) set by the user")
+            if let original = environment[reexecMarker] {
+                return .keep(reason: "re-executed with OPENBLAS_CORETYPE=\(user); OpenBLAS had chosen \(original)")
+            }
+            return .keep(reason: "OPENBLAS_CORETYPE=\(user) set by the user")
         }
         if environment[reexecMarker] != nil { return .keep(reason: "already re-executed once") }
         let target: String?
@@ -72,11 +77,12 @@ public enum BLAS {
     /// happened (or it failed, in which case we go on with the slow core).
     public static func ensureFastCore() {
         let env = currentEnvironment()
-        let decision = decide(coreName: coreName, cpu: CPUFeatures.current, environment: env)
+        let detected = env[assumeCoreVariable] ?? coreName
+        let decision = decide(coreName: detected, cpu: CPUFeatures.current, environment: env)
         startupDecision = decision
         guard case .reexec(let coreType) = decision else { return }
         setenv("OPENBLAS_CORETYPE", coreType, 1)
-        setenv(reexecMarker, "1", 1)
+        setenv(reexecMarker, detected, 1)
         #if os(Linux)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         #else
@@ -89,7 +95,7 @@ public enum BLAS {
 
     static func currentEnvironment() -> [String: String] {
         var result: [String: String] = [:]
-        for key in ["OPENBLAS_CORETYPE", reexecMarker] {
+        for key in ["OPENBLAS_CORETYPE", reexecMarker, assumeCoreVariable] {
             if let v = getenv(key) { result[key] = String(cString: v) }
         }
         return result

@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 import Testing
 @testable import TinyWorld
 
@@ -68,7 +69,7 @@ import Testing
         let check = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let tokens = try #require(check["tokens"] as? [Int])
         let hf = try #require(check["hf_logits"] as? [[Double]])
-        let weights = try BF16CheckpointReader(path: Self.checkpointDirectory + "/model.safetensors")
+        let weights = try SafeTensorsFile(path: Self.checkpointDirectory + "/model.safetensors")
         let cfgData = try #require(FileManager.default.contents(atPath: Self.checkpointDirectory + "/config.json"))
         let cfg = try #require(try JSONSerialization.jsonObject(with: cfgData) as? [String: Any])
         func int(_ key: String) throws -> Int { try #require(cfg[key] as? Int, "config.json: \(key)") }
@@ -114,8 +115,9 @@ import Testing
         #expect(names == ["config.json", "generation_config.json", "model.safetensors", "special_tokens_map.json",
                           "tokenizer.json", "trainer_state.json"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["checkpoint-7"])
-        let reader = try BF16CheckpointReader(path: path + "/model.safetensors")
-        #expect(reader.names.count == model.layout.tensors.count)
+        let reader = try SafeTensorsFile(path: path + "/model.safetensors")
+        #expect(reader.tensorNames.count == model.layout.tensors.count)
+        #expect(try reader.info("lm_head.weight").dtype == .bf16)
         for t in model.layout.tensors {
             let stored = try reader.floats(t.name)
             #expect(stored == Array(model.params[t.offset..<(t.offset + t.count)]).map(roundedToBF16), "\(t.name)")
@@ -135,30 +137,5 @@ import Testing
         #expect(roundedToBF16(Float(bitPattern: 0x3F80_8001)) == Float(bitPattern: 0x3F81_0000))
         #expect(roundedToBF16(.nan).isNaN)
         #expect(roundedToBF16(.infinity) == .infinity)
-    }
-}
-
-/// Test-only reader of BF16 `.safetensors` written by the trainer (independent of the writer's code).
-struct BF16CheckpointReader {
-    let header: [String: [String: Any]]
-    let bytes: Data
-    let dataStart: Int
-    var names: [String] { header.keys.filter { $0 != "__metadata__" }.sorted() }
-
-    init(path: String) throws {
-        bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let n = bytes.prefix(8).enumerated().reduce(0) { $0 | (Int($1.element) << (8 * $1.offset)) }
-        let json = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + n))) as? [String: Any] ?? [:]
-        header = json.compactMapValues { $0 as? [String: Any] }
-        dataStart = 8 + n
-    }
-
-    func floats(_ name: String) throws -> [Float] {
-        guard let entry = header[name], entry["dtype"] as? String == "BF16",
-              let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else { return [] }
-        let start = dataStart + offsets[0], end = dataStart + offsets[1]
-        return stride(from: start, to: end, by: 2).map { i in
-            Float(bitPattern: (UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8) << 16)
-        }
     }
 }

@@ -100,4 +100,23 @@ public enum EnsembleBuilder {
         let table = TrajectoryTable(steps: positions.map { raw.steps[$0] }, datasets: datasets)
         return EnsembleResult(window: window, table: table, positions: positions, entries: entries)
     }
+
+    /// Per dataset, the fraction of votes at `positions` decided by the tie-break (no scoring needed).
+    public static func tieBreakFraction(raw: TrajectoryTable, window: CheckpointWindow,
+                                        positions: [Int]) throws -> [String: Double] {
+        try raw.validate()
+        var out: [String: Double] = [:]
+        for series in raw.datasets {
+            var tied = 0, total = 0
+            for t in positions {
+                guard let members = window.members(at: t, count: raw.steps.count) else { continue }
+                for example in series.examples {
+                    if MajorityVote.vote(Array(example.predictions[members]))?.decidedByTieBreak == true { tied += 1 }
+                    total += 1
+                }
+            }
+            out[series.dataset] = total > 0 ? Double(tied) / Double(total) : 0
+        }
+        return out
+    }
 }

@@ -15,10 +15,13 @@ public struct MethodSummary: Sendable, Codable {
 /// the positions are the analysis span's positions at which a window of n fits; the raw baseline is restricted to the
 /// same positions, so m − 1 is equal across methods.
 public enum StabilitySweep {
-    public static func run(raw: TrajectoryTable, averaged: [Int: TrajectoryTable] = [:], windows: [Int],
+    /// `averaged` and `ensembles` hold trajectories by window size (from the store); an ensemble missing there is
+    /// voted on the fly when a scorer is given.
+    public static func run(raw: TrajectoryTable, averaged: [Int: TrajectoryTable] = [:],
+                           ensembles: [Int: TrajectoryTable] = [:], windows: [Int],
                            alignment: WindowAlignment = .trailing, span: AnalysisSpan = .finalFifth,
                            options: StabilityOptions = StabilityOptions(),
-                           scorer: (some DatasetRescorer)?) throws -> [MethodSummary] {
+                           scorer: (any DatasetRescorer)? = nil) throws -> [MethodSummary] {
         try raw.validate()
         guard let analysed = span.positions(steps: raw.steps) else {
             throw TrajectoryError.tooFewCheckpoints(needed: 2, found: raw.steps.count, context: "stability analysis")
@@ -34,15 +37,17 @@ public enum StabilitySweep {
             let baseline = try StabilityAnalysis.summarize(raw.restricted(to: positions), options: options)
             out.append(MethodSummary(method: .raw, window: n, alignment: alignment, summary: baseline))
             guard n > 1 else { continue }
-            if let averagedTable = averaged[n] {
-                let stepsWanted = positions.map { raw.steps[$0] }
-                let rows = stepsWanted.compactMap { averagedTable.steps.firstIndex(of: $0) }
-                if rows.count == stepsWanted.count {
-                    let summary = try StabilityAnalysis.summarize(averagedTable.restricted(to: rows), options: options)
-                    out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary))
-                }
+            let stepsWanted = positions.map { raw.steps[$0] }
+            if let averagedTable = averaged[n], let rows = rows(of: stepsWanted, in: averagedTable) {
+                let summary = try StabilityAnalysis.summarize(averagedTable.restricted(to: rows), options: options)
+                out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary))
             }
-            if let scorer {
+            if let stored = ensembles[n], let rows = rows(of: stepsWanted, in: stored) {
+                let summary = try StabilityAnalysis.summarize(stored.restricted(to: rows), options: options)
+                let tieBreak = try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
+                out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
+                                         tieBreakFraction: tieBreak))
+            } else if let scorer {
                 let ensemble = try EnsembleBuilder.build(raw: raw, window: window, scorer: scorer, only: positions)
                 let summary = try StabilityAnalysis.summarize(ensemble.table, options: options)
                 out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
@@ -50,5 +55,11 @@ public enum StabilitySweep {
             }
         }
         return out
+    }
+
+    /// Row indices of the wanted steps in a table, nil unless every step is there.
+    static func rows(of steps: [Int], in table: TrajectoryTable) -> [Int]? {
+        let rows = steps.compactMap { table.steps.firstIndex(of: $0) }
+        return rows.count == steps.count ? rows : nil
     }
 }

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Everything `kasane pretrain` does besides printing: read the recipe, apply command-line overrides, tokenize the
+/// corpus, and set up a `Trainer` that writes checkpoints into the output folder.
+public struct PretrainJob {
+    public struct Overrides: Sendable {
+        public var steps: Int?
+        public var saveEvery: Int?          // uniform saving every K steps (the recipe's dense schedule is dropped)
+        public var seed: UInt64?
+        public var dataSeed: UInt64?
+        public init(steps: Int? = nil, saveEvery: Int? = nil, seed: UInt64? = nil, dataSeed: UInt64? = nil) {
+            self.steps = steps; self.saveEvery = saveEvery; self.seed = seed; self.dataSeed = dataSeed
+        }
+    }
+
+    public let recipe: TrainingRecipe
+    public let config: TrainingModelConfig
+    public let corpus: TrainingCorpus
+    public let trainer: Trainer
+    public let outputDirectory: String
+
+    /// The tokenizer files a checkpoint carries, next to `tokenizer.json`.
+    public static let tokenizerFileNames = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
+
+    public init(recipePath: String, overrides: Overrides, outputDirectory: String,
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        var recipe = try TrainingRecipe.load(path: recipePath)
+        if let s = overrides.steps { recipe.training.steps = s }
+        if let k = overrides.saveEvery {
+            recipe.checkpoints = .init(saveEvery: k, denseFrom: nil, denseEvery: nil)
+        }
+        if let s = overrides.seed { recipe.training.seed = s }
+        if let s = overrides.dataSeed { recipe.training.dataSeed = s }
+        if let (field, reason) = recipe.validationProblem() {
+            throw TrainingError.badRecipe(file: recipePath, field: field, reason: reason + " (after command-line overrides)")
+        }
+
+        let tokenizer = try KasaneTrainingTokenizer(path: recipe.data.tokenizer)
+        config = try recipe.modelConfig(tokenizerVocab: tokenizer.trainingVocabSize, bosTokenId: tokenizer.trainingBOS,
+                                        eosTokenId: tokenizer.trainingEOS, file: recipePath)
+        corpus = try TrainingCorpus.load(jsonl: recipe.data.corpus, tokenizer: tokenizer, workers: workers)
+
+        var isDir: ObjCBool = false
+        let tokPath = recipe.data.tokenizer
+        let folder = FileManager.default.fileExists(atPath: tokPath, isDirectory: &isDir) && isDir.boolValue
+            ? tokPath : URL(fileURLWithPath: tokPath).deletingLastPathComponent().path
+        var files: [String] = []
+        var extra: [String: Data] = [:]
+        for name in Self.tokenizerFileNames {
+            let candidate = name == "tokenizer.json" && !isDir.boolValue ? tokPath : folder + "/" + name
+            if FileManager.default.fileExists(atPath: candidate) {
+                files.append(candidate)
+            } else if let generated = Self.defaultTokenizerFile(name, tokenizer: tokenizer) {
+                extra[name] = generated
+            }
+        }
+        self.recipe = recipe
+        self.outputDirectory = outputDirectory
+        let writer = CheckpointWriter(outputDirectory: outputDirectory, tokenizerFiles: files, extraFiles: extra)
+        trainer = try Trainer(recipe: recipe, config: config, corpus: corpus, writer: writer, workers: workers)
+    }
+
+    /// tokenizer_config.json / special_tokens_map.json in LLM-jp-3's form, for tokenizer folders without them.
+    static func defaultTokenizerFile(_ name: String, tokenizer: KasaneTrainingTokenizer) -> Data? {
+        let t = tokenizer.tokenizer
+        var specials: [String: Any] = [:]
+        if let s = t.token(for: tokenizer.trainingBOS) { specials["bos_token"] = s }
+        if let s = t.token(for: tokenizer.trainingEOS) { specials["eos_token"] = s }
+        if let s = t.token(for: 0) { specials["unk_token"] = s }
+        var object: [String: Any]
+        switch name {
+        case "special_tokens_map.json": object = specials
+        case "tokenizer_config.json":
+            object = specials
+            object["tokenizer_class"] = "PreTrainedTokenizerFast"
+            object["add_bos_token"] = true
+            object["add_eos_token"] = false
+            object["clean_up_tokenization_spaces"] = false
+            object["model_max_length"] = 1_000_000_000_000_000_019_884_624_838_656.0
+        default: return nil
+        }
+        return try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}

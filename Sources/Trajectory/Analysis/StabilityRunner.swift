@@ -1,0 +1,107 @@
+/// Loads a run's raw, averaged and ensembled trajectories from the store and runs the stability sweep: what the
+/// `stability` and `report` commands share.
+public struct StabilityRequest: Sendable {
+    public var run: String?
+    public var span: AnalysisSpan
+    public var windows: [Int]
+    public var alignment: WindowAlignment
+    public var options: StabilityOptions
+
+    public init(run: String? = nil, span: AnalysisSpan = .finalFifth, windows: [Int] = [1, 2, 5, 10, 20],
+                alignment: WindowAlignment = .trailing, options: StabilityOptions = StabilityOptions()) {
+        self.run = run
+        self.span = span
+        self.windows = windows
+        self.alignment = alignment
+        self.options = options
+    }
+
+    /// Parses "1,2,5,10,20".
+    public static func parseWindows(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.compactMap { Int($0) }
+        guard !values.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 1 }) else {
+            throw TrajectoryError.invalidOption(option: "--windows", value: text,
+                                                expected: "a comma-separated list of sizes ≥ 1")
+        }
+        return Array(Set(values)).sorted()
+    }
+}
+
+public struct StabilityResult: Sendable {
+    public var run: StoredRun
+    public var raw: LoadedTrajectory
+    public var averaged: [Int: TrajectoryTable]
+    public var ensembles: [Int: TrajectoryTable]
+    public var sweep: [MethodSummary]
+    /// Analysis settings in words, for printing and reports.
+    public var settings: [(String, String)]
+}
+
+public enum StabilityRunner {
+    /// `scorer` votes and rescores ensembles that are not stored yet; without one, only stored ensembles are used.
+    public static func run(store: ResultStore, request: StabilityRequest,
+                           scorer: (any DatasetRescorer)?) throws -> StabilityResult {
+        let run = try store.run(named: request.run)
+        let raw = try StoreTrajectoryLoader.load(store: store, run: run.id)
+        guard raw.table.steps.count >= 2 else {
+            throw TrajectoryError.tooFewCheckpoints(needed: 2, found: raw.table.steps.count,
+                                                    context: "\(store.path): run '\(run.name)'")
+        }
+        var averaged: [Int: TrajectoryTable] = [:]
+        var ensembles: [Int: TrajectoryTable] = [:]
+        for variant in try StoreTrajectoryLoader.variants(store: store, run: run.id)
+        where variant.align == request.alignment.rawValue {
+            let loaded = try StoreTrajectoryLoader.load(store: store, run: run.id, selection: variant)
+            // Only the datasets the raw trajectory has, so the comparison is like for like.
+            var table = loaded.table
+            table.datasets = table.datasets.filter { d in raw.table.datasets.contains { $0.dataset == d.dataset } }
+            switch variant.kind {
+            case .average where variant.weights == "uniform" || averaged[variant.window] == nil:
+                averaged[variant.window] = table
+            case .ensemble: ensembles[variant.window] = table
+            default: break
+            }
+        }
+        // Ensembles not stored are computed on the fly (and shown in the report) when a scorer is given.
+        if let scorer {
+            for n in request.windows where n > 1 && ensembles[n] == nil {
+                let window = CheckpointWindow(size: n, alignment: request.alignment)
+                guard window.definedPositions(count: raw.table.steps.count).count >= 2 else { continue }
+                ensembles[n] = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: scorer).table
+            }
+        }
+        let sweep = try StabilitySweep.run(raw: raw.table, averaged: averaged, ensembles: ensembles,
+                                           windows: request.windows, alignment: request.alignment,
+                                           span: request.span, options: request.options)
+        var settings: [(String, String)] = [
+            ("run", "\(run.name) (\(raw.table.steps.count) checkpoints)"),
+            ("analysis span", describe(request.span, steps: raw.table.steps)),
+            ("window sizes", request.windows.map(String.init).joined(separator: ", ")
+                + " (\(request.alignment.rawValue); positions without a full window dropped)"),
+            ("MTV levels", "aggregate (dataset, category, AVG) and per example (mean over examples → datasets → categories)"),
+            ("IS similarity", request.options.similarity.name),
+            ("correctness threshold τ", String(request.options.correctnessThreshold)),
+            ("noise", "std / mean over the analysed positions (ddof \(request.options.noiseDdof))"),
+            ("AVG categories", request.options.averageCategories.joined(separator: ", ")),
+            ("ensemble", "majority vote over normalized predictions, ties to the newest checkpoint"),
+        ]
+        if !raw.excluded.isEmpty { settings.append(("left out", "\(raw.excluded.count) dataset(s), see below")) }
+        return StabilityResult(run: run, raw: raw, averaged: averaged, ensembles: ensembles, sweep: sweep,
+                               settings: settings)
+    }
+
+    static func describe(_ span: AnalysisSpan, steps: [Int]) -> String {
+        let positions = span.positions(steps: steps)
+        let chosen = positions.map { "steps \(steps[$0.lowerBound])–\(steps[$0.upperBound - 1]), \($0.count) checkpoints" }
+            ?? "undefined"
+        switch span {
+        case let .lastFraction(n, d): return "last \(Double(n) / Double(d) * 100)% of checkpoints (\(chosen))"
+        case let .lastCount(k): return "last \(k) checkpoints (\(chosen))"
+        case let .steps(r): return "steps \(r.lowerBound)…\(r.upperBound) (\(chosen))"
+        case .all: return "all checkpoints (\(chosen))"
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,50 @@
+import Evaluation
+
+/// Scores voted predictions exactly as raw predictions are scored: the evaluation layer's llm-jp-eval metrics.
+public struct ScoringRescorer: DatasetRescorer {
+    public var bleu: BleuMode
+
+    public init(bleu: BleuMode = .sacrebleu) {
+        self.bleu = bleu
+    }
+
+    public func rescore(_ dataset: DatasetSeries, predictions: [String]) throws -> RescoredDataset {
+        let golds = dataset.examples.map(\.gold)
+        let score = try Scoring.score(dataset: dataset.dataset, metrics: dataset.metrics, predictions: predictions,
+                                      golds: golds, bleu: bleu)
+        guard let main = score.main else {
+            throw TrajectoryError.inconsistentTable(
+                dataset: dataset.dataset, reason: "main metric '\(score.mainMetric)' is not computed, cannot rescore")
+        }
+        let perExample = zip(predictions, golds).map {
+            Scoring.perExample(metrics: dataset.metrics, prediction: $0, gold: $1, bleu: bleu)
+        }
+        return RescoredDataset(perExample: perExample, metrics: score.metrics, main: main)
+    }
+
+    /// Category and AVG scores of one model's dataset scores, as the evaluation layer aggregates raw checkpoints.
+    public static func aggregate(_ scores: [StoredScore]) -> [String: Double] {
+        let converted = scores.map {
+            DatasetScore(dataset: $0.dataset, category: $0.category ?? Categories.category(of: $0.dataset) ?? "",
+                         metrics: $0.metrics, mainMetric: $0.mainMetric, main: $0.main, sampleCount: $0.examples)
+        }
+        let result = Scoring.aggregate(converted)
+        var out = result.categories
+        if let avg = result.avg { out["AVG"] = avg }
+        return out
+    }
+}
+
+/// The metric-based IS similarity (spec §7.1): the dataset's main metric with the earlier prediction as the
+/// reference. exact_match, char_f1 and set_f1 have a per-pair form; COMET (costly), code_exec and correlations fall
+/// back to exact equality.
+public enum MetricSimilarity {
+    public static let similarity = PredictionSimilarity.metric(name: "metric", function: { dataset, earlier, later in
+        let metric = dataset.mainMetric
+        guard ["exact_match", "char_f1", "set_f1"].contains(metric) else {
+            return SeriesMetrics.exactSimilarity(earlier, later)
+        }
+        return Scoring.perExample(metrics: [metric], prediction: later, gold: earlier)[metric]
+            ?? SeriesMetrics.exactSimilarity(earlier, later)
+    })
+}
