@@ -8,25 +8,25 @@ extension LlamaModel {
     /// Causal attention of every segment's rows over its sequence's cache (positions `0...position` of each row),
     /// with GQA (query head j reads KV head j / (heads / kvHeads)) and an fp32 softmax. Writes `out[rows, heads·hd]`.
     func attention(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
-                   segments: [PassSegment], cache: KVCache, layer: Int) {
+                   segments: [PassSegment], cache: KVCache, layer: Int, workspace: Workspace) {
         // Long query runs (prefill) go through GEMM per head; short ones (decoding) through loops spread over
         // threads by (segment, head).
         var small: [PassSegment] = []
         for s in segments {
-            if s.count >= 16 { attendWithGemm(qkv: qkv, qkvStride: qkvStride, out: out, segment: s, cache: cache, layer: layer) }
+            if s.count >= 16 { attendWithGemm(qkv: qkv, qkvStride: qkvStride, out: out, segment: s, cache: cache, layer: layer, workspace: workspace) }
             else { small.append(s) }
         }
-        if !small.isEmpty { attendWithLoops(qkv: qkv, qkvStride: qkvStride, out: out, segments: small, cache: cache, layer: layer) }
+        if !small.isEmpty { attendWithLoops(qkv: qkv, qkvStride: qkvStride, out: out, segments: small, cache: cache, layer: layer, workspace: workspace) }
     }
 
     private func attendWithGemm(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
-                                segment s: PassSegment, cache: KVCache, layer: Int) {
+                                segment s: PassSegment, cache: KVCache, layer: Int, workspace: Workspace) {
         let hd = config.headDim, heads = config.numHeads, group = heads / config.numKVHeads
         let outStride = heads * hd
         let scale = 1 / Float(hd).squareRoot()
         let blockRows = 128
         let keysTotal = s.start + s.count
-        let scores = FloatStorage(count: min(blockRows, s.count) * keysTotal)
+        let scores = workspace.buffer(.scores, count: min(blockRows, s.count) * keysTotal)
         for head in 0..<heads {
             let keys = cache.keys(s.sequence, layer: layer, head: head / group)
             let values = cache.values(s.sequence, layer: layer, head: head / group)
@@ -36,8 +36,8 @@ extension LlamaModel {
                 let visible = s.start + first + n  // keys the last row of the block sees
                 let q = qkv + (s.rowOffset + first) * qkvStride + head * hd
                 gemmTransposedB(m: n, n: visible, k: hd, alpha: scale, a: q, lda: qkvStride, b: keys, ldb: hd,
-                                beta: 0, c: scores.pointer, ldc: visible)
-                let sp = scores.pointer
+                                beta: 0, c: scores, ldc: visible)
+                let sp = scores
                 let blockStart = s.start + first
                 forRows(n, costPerRow: visible) { i in
                     let row = sp + i * visible
@@ -53,7 +53,7 @@ extension LlamaModel {
     }
 
     private func attendWithLoops(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
-                                 segments: [PassSegment], cache: KVCache, layer: Int) {
+                                 segments: [PassSegment], cache: KVCache, layer: Int, workspace: Workspace) {
         let hd = config.headDim, heads = config.numHeads, group = heads / config.numKVHeads
         let outStride = heads * hd
         let scale = 1 / Float(hd).squareRoot()
@@ -61,8 +61,7 @@ extension LlamaModel {
         let items = segments.count * heads
         let work = segments.reduce(0) { $0 + $1.count * ($1.start + $1.count) } * heads * hd
         let workers = work < 1 << 16 ? 1 : min(items, 4 * threadCount)
-        let scratch = FloatStorage(count: workers * maxKeys)
-        let sp = scratch.pointer
+        let sp = workspace.buffer(.scores, count: workers * maxKeys)
         let body = { (worker: Int) in
             let scores = sp + worker * maxKeys
             var item = worker

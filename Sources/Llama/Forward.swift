@@ -103,11 +103,13 @@ extension LlamaModel {
         let qDim = c.numHeads * hd, kvDim = c.numKVHeads * hd, qkvDim = qDim + 2 * kvDim
         let inter = c.intermediateSize
 
-        let x = FloatStorage(count: rows * h)
-        let xn = FloatStorage(count: rows * h)
-        let qkv = FloatStorage(count: rows * qkvDim)
-        let attn = FloatStorage(count: rows * qDim)
-        let gateUp = FloatStorage(count: rows * 2 * inter)
+        let ws = workspaces.take()
+        defer { workspaces.give(ws) }
+        let x = ws.buffer(.hidden, count: rows * h)
+        let xn = ws.buffer(.normed, count: rows * h)
+        let qkv = ws.buffer(.qkv, count: rows * qkvDim)
+        let attn = ws.buffer(.attention, count: rows * qDim)
+        let gateUp = ws.buffer(.gateUp, count: rows * 2 * inter)
 
         var positions = [Int](repeating: 0, count: rows)
         var rowSequence = [Int](repeating: 0, count: rows)
@@ -119,51 +121,51 @@ extension LlamaModel {
         }
         let rotary = RotaryTable(inverseFrequencies: inverseFrequencies, positions: positions)
         let embedding = weights.embedding.pointer
-        for (r, t) in tokens.enumerated() { (x.pointer + r * h).update(from: embedding + t * h, count: h) }
+        for (r, t) in tokens.enumerated() { (x + r * h).update(from: embedding + t * h, count: h) }
 
         let eps = c.rmsNormEps
         for (layerIndex, layer) in weights.layers.enumerated() {
-            normRows(x.pointer, weight: layer.inputNorm.pointer, rows: rows, width: h, eps: eps, into: xn.pointer)
-            gemmTransposedB(m: rows, n: qkvDim, k: h, a: xn.pointer, lda: h, b: layer.qkv.pointer, ldb: h,
-                            beta: 0, c: qkv.pointer, ldc: qkvDim)
+            normRows(x, weight: layer.inputNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
+            gemmTransposedB(m: rows, n: qkvDim, k: h, a: xn, lda: h, b: layer.qkv.pointer, ldb: h,
+                            beta: 0, c: qkv, ldc: qkvDim)
             rotary.cos.withUnsafeBufferPointer { cosTable in
                 rotary.sin.withUnsafeBufferPointer { sinTable in
-                    applyRotary(qkv.pointer, rows: rows, rowStride: qkvDim, cos: cosTable, sin: sinTable)
+                    applyRotary(qkv, rows: rows, rowStride: qkvDim, cos: cosTable, sin: sinTable)
                 }
             }
-            storeKeysValues(qkv.pointer, rows: rows, rowStride: qkvDim, positions: positions, sequences: rowSequence,
+            storeKeysValues(qkv, rows: rows, rowStride: qkvDim, positions: positions, sequences: rowSequence,
                             cache: cache, layer: layerIndex)
-            attention(qkv: qkv.pointer, qkvStride: qkvDim, out: attn.pointer, segments: segments, cache: cache,
-                      layer: layerIndex)
-            gemmTransposedB(m: rows, n: h, k: qDim, a: attn.pointer, lda: qDim, b: layer.output.pointer, ldb: qDim,
-                            beta: 1, c: x.pointer, ldc: h)
-            normRows(x.pointer, weight: layer.postNorm.pointer, rows: rows, width: h, eps: eps, into: xn.pointer)
-            gemmTransposedB(m: rows, n: 2 * inter, k: h, a: xn.pointer, lda: h, b: layer.gateUp.pointer, ldb: h,
-                            beta: 0, c: gateUp.pointer, ldc: 2 * inter)
-            let gu = gateUp.pointer
+            attention(qkv: qkv, qkvStride: qkvDim, out: attn, segments: segments, cache: cache,
+                      layer: layerIndex, workspace: ws)
+            gemmTransposedB(m: rows, n: h, k: qDim, a: attn, lda: qDim, b: layer.output.pointer, ldb: qDim,
+                            beta: 1, c: x, ldc: h)
+            normRows(x, weight: layer.postNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
+            gemmTransposedB(m: rows, n: 2 * inter, k: h, a: xn, lda: h, b: layer.gateUp.pointer, ldb: h,
+                            beta: 0, c: gateUp, ldc: 2 * inter)
+            let gu = gateUp
             forRows(rows, costPerRow: inter) { r in
                 let g = gu + r * 2 * inter
                 siluMultiply(gate: UnsafeMutableBufferPointer(start: g, count: inter),
                              up: UnsafeBufferPointer(start: g + inter, count: inter))
             }
-            gemmTransposedB(m: rows, n: h, k: inter, a: gateUp.pointer, lda: 2 * inter, b: layer.down.pointer,
-                            ldb: inter, beta: 1, c: x.pointer, ldc: h)
+            gemmTransposedB(m: rows, n: h, k: inter, a: gateUp, lda: 2 * inter, b: layer.down.pointer,
+                            ldb: inter, beta: 1, c: x, ldc: h)
         }
         guard !logitRows.isEmpty else { return [] }
-        return lmHead(x.pointer, rows: logitRows)
+        return lmHead(x, rows: logitRows, workspace: ws)
     }
 
     /// Final norm and LM head for the selected rows only.
-    private func lmHead(_ x: UnsafeMutablePointer<Float>, rows: [Int]) -> [[Float]] {
+    private func lmHead(_ x: UnsafeMutablePointer<Float>, rows: [Int], workspace ws: Workspace) -> [[Float]] {
         let h = config.hiddenSize, vocab = config.vocabSize
-        let selected = FloatStorage(count: rows.count * h)
-        for (i, r) in rows.enumerated() { (selected.pointer + i * h).update(from: x + r * h, count: h) }
-        normRows(selected.pointer, weight: weights.finalNorm.pointer, rows: rows.count, width: h,
-                 eps: config.rmsNormEps, into: selected.pointer)
-        let logits = FloatStorage(count: rows.count * vocab)
-        gemmTransposedB(m: rows.count, n: vocab, k: h, a: selected.pointer, lda: h, b: weights.lmHead.pointer,
-                        ldb: h, beta: 0, c: logits.pointer, ldc: vocab)
-        return (0..<rows.count).map { i in Array(UnsafeBufferPointer(start: logits.pointer + i * vocab, count: vocab)) }
+        let selected = ws.buffer(.selected, count: rows.count * h)
+        for (i, r) in rows.enumerated() { (selected + i * h).update(from: x + r * h, count: h) }
+        normRows(selected, weight: weights.finalNorm.pointer, rows: rows.count, width: h,
+                 eps: config.rmsNormEps, into: selected)
+        let logits = ws.buffer(.logits, count: rows.count * vocab)
+        gemmTransposedB(m: rows.count, n: vocab, k: h, a: selected, lda: h, b: weights.lmHead.pointer,
+                        ldb: h, beta: 0, c: logits, ldc: vocab)
+        return (0..<rows.count).map { i in Array(UnsafeBufferPointer(start: logits + i * vocab, count: vocab)) }
     }
 
     private func normRows(_ x: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, rows: Int, width: Int,

@@ -1,4 +1,13 @@
 import COpenBLAS
+import Foundation
+import Linalg
+
+/// Rows up to which linear layers use `skinnyGemm` (decoding batches) instead of OpenBLAS, whose sgemm packs the
+/// weight and runs edge kernels at such small row counts. `KASANE_SKINNY_ROWS=0` always uses OpenBLAS (A/B runs).
+let skinnyRowLimit: Int = {
+    if let v = ProcessInfo.processInfo.environment["KASANE_SKINNY_ROWS"], let n = Int(v), n >= 0 { return n }
+    return 12
+}()
 
 /// `c[m, n] = alpha · a[m, k] · b[n, k]ᵀ + beta · c` (row-major, the `x · Wᵀ` of a linear layer), with leading
 /// dimensions for strided views.
@@ -6,8 +15,12 @@ import COpenBLAS
 func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Float = 1,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    if m <= skinnyRowLimit && alpha == 1 && (beta == 0 || beta == 1) {
+        skinnyGemm(m: m, n: n, k: k, a: a, lda: lda, w: b, ldw: ldb, accumulate: beta == 1, c: c, ldc: ldc)
+        return
+    }
     if m == 1 {
-        // A single row is a GEMV against W (row-major [n, k]): OpenBLAS's gemv streams W once at memory speed.
+        // A single row is a GEMV against W (row-major [n, k]): OpenBLAS's gemv streams W once.
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, 1, beta, c, 1)
         return
     }

@@ -9,6 +9,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// Rows (tokens over all sequences) one pass of the forward computes at once; longer inputs run in several
     /// passes over the KV cache. Bounds scratch memory; 512 rows already keep GEMM at full speed.
     var maxRowsPerPass = 512
+    let workspaces = WorkspacePool()
 
     /// Loads and checks every tensor against `config` (errors name the tensor), converting to fp32 once.
     public init(config: LlamaConfig, weights source: some WeightSource) throws {

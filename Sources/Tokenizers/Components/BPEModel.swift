@@ -27,7 +27,9 @@ final class BPEModel: @unchecked Sendable {
             guard let id = v.intValue, id >= 0 else {
                 throw TokenizerError.badField(file: file, field: "model.vocab[\(token)]", reason: "not a non-negative integer id")
             }
-            vocab.insert(Array(token.utf8), id: id)
+            guard vocab.insert(Array(token.utf8), id: id) else {
+                throw TokenizerError.badField(file: file, field: "model.vocab", reason: "too large for Kasane's trie")
+            }
             idToToken[id] = token
             tokenToId[token] = id
         }

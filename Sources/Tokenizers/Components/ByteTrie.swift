@@ -2,7 +2,7 @@
 /// keyed by (node, byte); the root's 256 children are a direct array. Lookups allocate nothing.
 struct ByteTrie: Sendable {
     private var rootChildren = [Int32](repeating: -1, count: 256)
-    private var keys: [UInt64]
+    private var keys: [UInt32]
     private var children: [Int32]
     private var mask: Int
     /// The vocabulary id ending at each node, or -1.
@@ -12,18 +12,30 @@ struct ByteTrie: Sendable {
     init(expectedBytes: Int) {
         var cap = 1024
         while cap < expectedBytes * 2 { cap <<= 1 }
-        keys = [UInt64](repeating: 0, count: cap)
+        keys = [UInt32](repeating: 0, count: cap)
         children = [Int32](repeating: -1, count: cap)
         mask = cap - 1
     }
 
-    @inline(__always) private static func hash(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20)
+    @inline(__always) private static func hash(_ key: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 24)
+    }
+
+    /// Edge key (node, byte) + 1, so that 0 marks an empty slot. Nodes stay below 2^24 (checked on insert).
+    @inline(__always) private static func key(_ node: Int32, _ byte: UInt8) -> UInt32 {
+        (UInt32(bitPattern: node) << 8 | UInt32(byte)) &+ 1
     }
 
     /// Inserts `bytes` with `id`; a later duplicate overwrites the earlier id (as tokenizers' token map does).
-    mutating func insert(_ bytes: [UInt8], id: Int) {
-        guard let first = bytes.first else { return }
+    /// False when the trie is full (more than 2^24 - 1 - 64 nodes): the caller reports an error.
+    @discardableResult
+    mutating func insert(_ bytes: [UInt8], id: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { insert($0, id: id) }
+    }
+
+    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, id: Int) -> Bool {
+        guard let first = bytes.first else { return true }
+        guard values.count + bytes.count < (1 << 24) - 1 else { return false }
         var node: Int32
         if rootChildren[Int(first)] < 0 {
             rootChildren[Int(first)] = Int32(values.count)
@@ -31,7 +43,7 @@ struct ByteTrie: Sendable {
         }
         node = rootChildren[Int(first)]
         for b in bytes.dropFirst() {
-            let key = (UInt64(node) << 8 | UInt64(b)) &+ 1
+            let key = Self.key(node, b)
             var slot = Self.hash(key) & mask
             while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
             if keys[slot] == 0 {
@@ -47,12 +59,13 @@ struct ByteTrie: Sendable {
             }
         }
         values[Int(node)] = Int32(id)
+        return true
     }
 
     private mutating func grow() {
         let oldKeys = keys, oldChildren = children
         let cap = keys.count * 2
-        keys = [UInt64](repeating: 0, count: cap)
+        keys = [UInt32](repeating: 0, count: cap)
         children = [Int32](repeating: -1, count: cap)
         mask = cap - 1
         for i in 0..<oldKeys.count where oldKeys[i] != 0 {
@@ -64,7 +77,7 @@ struct ByteTrie: Sendable {
     }
 
     @inline(__always) func child(of node: Int32, byte: UInt8) -> Int32 {
-        let key = (UInt64(node) << 8 | UInt64(byte)) &+ 1
+        let key = Self.key(node, byte)
         var slot = Self.hash(key) & mask
         while true {
             let k = keys[slot]

@@ -36,7 +36,12 @@ final class UnigramModel: @unchecked Sendable {
         if pieces.isEmpty && unkId != nil { throw TokenizerError.badField(file: file, field: "model.vocab", reason: "empty") }
         byteFallback = json["byte_fallback"]?.boolValue ?? false
         var trie = ByteTrie(expectedBytes: totalBytes)
-        for (id, p) in pieces.enumerated() { trie.insert(Array(p.utf8), id: id) }
+        for (id, p) in pieces.enumerated() {
+            var p = p
+            guard p.withUTF8({ trie.insert($0, id: id) }) else {
+                throw TokenizerError.badField(file: file, field: "model.vocab", reason: "too large for Kasane's trie")
+            }
+        }
         self.trie = trie
         self.pieces = pieces
         self.scores = scores

@@ -10,8 +10,13 @@ public final class TrajectoryRunner {
         public var settings: StoreSettings
         /// Full SHA-256 of every checkpoint before it is evaluated.
         public var verify: Bool
-        public init(runName: String, source: String, settings: StoreSettings, verify: Bool = false) {
+        /// Evaluates a variant standing for each checkpoint instead of the checkpoint itself (e.g. an averaged
+        /// model, `AveragedModelPlan.modelSpec(for:)`); the backend's `load` must then load that variant.
+        public var variant: (@Sendable (Checkpoint) throws -> ModelSpec)?
+        public init(runName: String, source: String, settings: StoreSettings, verify: Bool = false,
+                    variant: (@Sendable (Checkpoint) throws -> ModelSpec)? = nil) {
             self.runName = runName; self.source = source; self.settings = settings; self.verify = verify
+            self.variant = variant
         }
     }
 
@@ -121,6 +126,7 @@ public final class TrajectoryRunner {
     /// fingerprint gets a new row too (the old results stay, marked stale).
     private func registerModel(_ checkpoint: Checkpoint, fingerprint: CheckpointFingerprint, run: Int,
                                verify: Bool) throws -> StoredModel {
+        if let variant = options.variant { return try store.registerModel(try variant(checkpoint), run: run) }
         var spec = ModelSpec.raw(step: checkpoint.step, fingerprint: fingerprint.fingerprint, path: checkpoint.path)
         let previous = try store.models(run: run, kind: .raw).first { $0.step == checkpoint.step }
         if !verify, let previous, previous.spec.fingerprint != spec.fingerprint,
