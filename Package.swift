@@ -35,6 +35,6 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "CSQLite"]),
-        .testTarget(name: "TinyWorldTests", dependencies: ["TinyWorld"]),
+        .testTarget(name: "TinyWorldTests", dependencies: ["TinyWorld", "Tokenizers"]),
     ]
 )

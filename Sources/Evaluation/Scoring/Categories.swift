@@ -24,7 +24,14 @@ public enum Categories {
         "jsts": ("STS", "pearson"),
     ]
 
-    public static func category(of dataset: String) -> String? { table[dataset]?.category }
+    public static func category(of dataset: String) -> String? { table[dataset]?.category ?? builtIn(dataset) }
+
+    /// The built-in tiny world's datasets are named `tinyworld_<category>` (evalsets/tiny-world/README.md).
+    static func builtIn(_ dataset: String) -> String? {
+        guard dataset.hasPrefix("tinyworld_") else { return nil }
+        let category = dataset.dropFirst("tinyworld_".count).uppercased()
+        return order.contains(category) ? category : nil
+    }
 
     /// v1.4.1's averaged metric of a dataset; for a dataset outside the table, its first metric.
     public static func mainMetric(of dataset: String, metrics: [String]) -> String? {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Llama
+import Tokenizers
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,9 +16,17 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Checkpoint folder (config.json + model.safetensors or a sharded index).")
     var model: String
 
-    // Text prompts (`--prompt`) arrive with the tokenizer; until then the prompt is given as ids.
     @Option(help: "Comma-separated prompt token ids, e.g. 1,2,3.")
-    var ids: String
+    var ids: String?
+
+    @Option(help: "A text prompt, encoded with the checkpoint's tokenizer.json; the generated text is printed.")
+    var prompt: String?
+
+    @Option(help: "With --prompt: a tokenizer.json or folder (default: the --model folder).")
+    var tokenizer: String?
+
+    @Flag(help: "With --prompt: do not add the post-processor's special tokens (BOS) to the prompt.")
+    var noSpecialTokens = false
 
     @Option(help: "Maximum number of tokens to generate.")
     var maxNewTokens: Int = 32
@@ -34,7 +43,14 @@ struct GenerateCommand: AsyncParsableCommand {
     func run() async throws {
         guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be >= 0") }
         guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be in 1...4096") }
-        let prompt = try parseTokenIds(ids)
+        guard (ids == nil) != (prompt == nil) else { throw ValidationError("give exactly one of --ids or --prompt") }
+        let textTokenizer = try prompt.map { _ in try Tokenizer.load(path: tokenizer ?? model) }
+        let prompt: [Int]
+        if let text = self.prompt, let textTokenizer {
+            prompt = try textTokenizer.encode(text, addSpecialTokens: !noSpecialTokens)
+        } else {
+            prompt = try parseTokenIds(ids ?? "")
+        }
         let loadStart = ContinuousClock.now
         let llama = try LlamaModel(directory: model)
         let loadSeconds = Self.seconds(ContinuousClock.now - loadStart)
@@ -44,7 +60,14 @@ struct GenerateCommand: AsyncParsableCommand {
         let out = try llama.generateGreedy(requests, prefix: nil, eosTokenIds: eos, stats: &stats,
                                            shouldStop: { _, _ in false })
         let render = { (ids: [Int]) in "[" + ids.map(String.init).joined(separator: ",") + "]" }
-        print(batch == 1 ? render(out[0]) : "[" + out.map(render).joined(separator: ",") + "]")
+        if let textTokenizer {
+            // Ids that name no token (padding rows of the embedding) are dropped, as transformers' decode does.
+            for generated in out {
+                print(try textTokenizer.decode(generated.filter { textTokenizer.token(for: $0) != nil }, skipSpecialTokens: true))
+            }
+        } else {
+            print(batch == 1 ? render(out[0]) : "[" + out.map(render).joined(separator: ",") + "]")
+        }
         if timing {
             let report: [String: Any] = [
                 "batch": batch, "prompt_tokens": prompt.count, "load_seconds": loadSeconds,

@@ -1,6 +1,0 @@
-import Testing
-import TinyWorld
-
-@Test func tinyworldModuleLinks() {
-    #expect(TinyWorldModule.name == "TinyWorld")
-}
