@@ -11,7 +11,7 @@ public final class Tokenizer: @unchecked Sendable {
     let model: Model
     let normalizer: Normalizer?
     let preTokenizer: PreTokenizer?
-    var postProcessor: PostProcessor?
+    let postProcessor: PostProcessor?
     let decoder: Decoder?
     private let rawMatcher: AddedTokenMatcher
     private let normalizedMatcher: AddedTokenMatcher
@@ -138,21 +138,9 @@ public final class Tokenizer: @unchecked Sendable {
             let json = try JSONParser.parse(file: path)
             if let b = tokenName(json["bos_token"]) { bos = b }
             if let e = tokenName(json["eos_token"]) { eos = e }
-            if name == "tokenizer_config.json" {
-                addBosToken = json["add_bos_token"]?.boolValue
-                let addEos = json["add_eos_token"]?.boolValue
-                // transformers rebuilds the Llama fast tokenizer's template from add_bos_token / add_eos_token.
-                if let cls = json["tokenizer_class"]?.stringValue, cls.hasPrefix("Llama") || cls.hasPrefix("CodeLlama"),
-                   addBosToken != nil || addEos != nil {
-                    var single: [PostProcessor.TemplatePiece] = []
-                    let bosName = tokenName(json["bos_token"]) ?? bos
-                    let eosName = tokenName(json["eos_token"]) ?? eos
-                    if addBosToken ?? true, let b = bosName, let id = id(for: b) { single.append(.special(ids: [id], tokens: [b])) }
-                    single.append(.sequence)
-                    if addEos ?? false, let e = eosName, let id = id(for: e) { single.append(.special(ids: [id], tokens: [e])) }
-                    postProcessor = .template(single: single)
-                }
-            }
+            // BOS comes from the post-processor template, as with transformers 5 (the fixture's reference),
+            // which no longer rebuilds it from add_bos_token for LlamaTokenizerFast.
+            if name == "tokenizer_config.json" { addBosToken = json["add_bos_token"]?.boolValue }
         }
         if let bos {
             guard let id = id(for: bos) else {

@@ -52,6 +52,7 @@ struct PretrainCommand: AsyncParsableCommand {
         print("data: \(job.corpus.documentCount) documents, \(job.corpus.tokenCount) tokens "
               + "(tokenized in \(Self.duration(Date().timeIntervalSince(started)))); "
               + "\(r.training.batchSize) × \(r.data.seqLen) tokens per step, \(r.training.steps) steps")
+        fflush(nil)
         var saved = 0
         try job.trainer.run { p in
             if p.savedCheckpoint != nil { saved += 1 }
@@ -61,6 +62,7 @@ struct PretrainCommand: AsyncParsableCommand {
             line += "  elapsed \(Self.duration(p.elapsedSeconds))  ETA \(Self.duration(p.etaSeconds))"
             if let path = p.savedCheckpoint { line += "  saved " + URL(fileURLWithPath: path).lastPathComponent }
             print(line)
+            fflush(nil)       // progress must show live when piped (make models | tee)
         }
         print("wrote \(saved) checkpoints to \(output) in \(Self.duration(Date().timeIntervalSince(started)))")
     }
