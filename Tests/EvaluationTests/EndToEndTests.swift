@@ -1,0 +1,126 @@
+import Foundation
+import Llama
+import SafeTensors
+import Testing
+import Tokenizers
+@testable import Evaluation
+
+/// End to end on evalsets-real with a deterministic random LLaMA (vocab 99,584 so the LLM-jp v3 tokenizer fits)
+/// and the real LLM-jp v3 tokenizer.
+@Suite(.serialized) struct EndToEndTests {
+    /// Writes a seeded random checkpoint (tiny hidden size, LLM-jp v3 vocabulary) into a temp folder.
+    static func makeModel(vocab: Int = 99_584) throws -> String {
+        let dir = try TestPaths.temporaryDirectory()
+        let config = LlamaConfig(hiddenSize: 32, intermediateSize: 64, numLayers: 2, numHeads: 4, numKVHeads: 2, headDim: 8,
+                                 vocabSize: vocab, tieWordEmbeddings: false, bosTokenId: 1, eosTokenIds: [2])
+        let json = try JSONSerialization.data(withJSONObject: config.jsonObject(), options: [.sortedKeys])
+        try json.write(to: URL(fileURLWithPath: dir + "/config.json"))
+        var shapes: [(String, [Int], Float)] = [("model.embed_tokens.weight", [vocab, 32], 1.0),
+                                               ("model.norm.weight", [32], 0), ("lm_head.weight", [vocab, 32], 0.5)]
+        for l in 0..<2 {
+            let p = "model.layers.\(l)."
+            shapes += [(p + "input_layernorm.weight", [32], 0), (p + "post_attention_layernorm.weight", [32], 0),
+                       (p + "self_attn.q_proj.weight", [32, 32], 0.3), (p + "self_attn.k_proj.weight", [16, 32], 0.3),
+                       (p + "self_attn.v_proj.weight", [16, 32], 0.3), (p + "self_attn.o_proj.weight", [32, 32], 0.3),
+                       (p + "mlp.gate_proj.weight", [64, 32], 0.3), (p + "mlp.up_proj.weight", [64, 32], 0.3),
+                       (p + "mlp.down_proj.weight", [32, 64], 0.3)]
+        }
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func uniform() -> Float {   // splitmix64 → [-1, 1)
+            state &+= 0x9E3779B97F4A7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+            z ^= z >> 31
+            return Float(z >> 40) / Float(1 << 23) - 1
+        }
+        var tensors: [(info: TensorInfo, values: [Float])] = []
+        for (name, shape, scale) in shapes {
+            let count = shape.reduce(1, *)
+            var values = [Float](repeating: 1, count: count)
+            if scale != 0 { for i in 0..<count { values[i] = uniform() * scale } }
+            tensors.append((TensorInfo(name: name, dtype: .f32, shape: shape), values))
+        }
+        try SafeTensorsWriter.write(path: dir + "/model.safetensors", tensors: tensors)
+        return dir
+    }
+
+    func run(_ model: LlamaModel, _ tokenizer: Tokenizer, datasets: [EvalDataset], batch: Int, prefix: Bool) throws -> EvalResult {
+        var options = EvalOptions()
+        options.batchSize = batch
+        options.usePrefixCache = prefix
+        return try EvalRunner(evaluator: try Evaluator(model: model, tokenizer: tokenizer, options: options), datasets: datasets).run()
+    }
+
+    @Test func evalsetsRealEndToEnd() throws {
+        guard let root = TestPaths.evalsetsReal, let tokPath = TestPaths.llmJpTokenizer else {
+            Issue.record("shared/ not found"); return
+        }
+        let dir = try Self.makeModel()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = try LlamaModel(directory: dir)
+        let tokenizer = try Tokenizer.load(path: tokPath)
+        var options = EvalOptions()
+        options.maxSamples = 4
+        let datasets = try loadEvalSuite(root: root, options: options)
+
+        let fast = try run(model, tokenizer, datasets: datasets, batch: 8, prefix: true)
+        let slow = try run(model, tokenizer, datasets: datasets, batch: 1, prefix: false)
+        let mixed = try run(model, tokenizer, datasets: datasets, batch: 1, prefix: true)
+        #expect(fast.records.count == 32)
+        #expect(fast.records.map(\.generated) == slow.records.map(\.generated))
+        #expect(mixed.records.map(\.generated) == slow.records.map(\.generated))
+        #expect(fast.records == slow.records)
+        #expect(Set(fast.records.map(\.generated)).count > 3, "the random model should not answer everything alike")
+
+        // Prompts equal the reference rendering; prompt token counts are the tokenizer's, without BOS.
+        let reference = try TestPaths.fixture("prompts.json")["default"] as? [[String: Any]] ?? []
+        var checked = 0
+        for c in reference where (c["shots"] as? Int) == 4 && (c["index"] as? Int ?? 99) < 4 {
+            let r = try #require(fast.records.first { $0.dataset == c["dataset"] as? String && $0.index == c["index"] as? Int })
+            #expect(PythonText.equal(r.prompt, c["prompt"] as? String ?? ""))
+            let ids = try tokenizer.encode(r.prompt, addSpecialTokens: false)
+            #expect(r.promptTokens == ids.count && ids.first != tokenizer.bosTokenId)
+            checked += 1
+        }
+        #expect(checked == 16)
+
+        // The written files: scores recomputed from predictions.jsonl equal scores.json.
+        let out = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try EvalReport.write(fast, datasets: datasets, metadata: RunMetadata(
+            kasaneVersion: "t", modelPath: dir, modelFingerprint: try ModelFingerprint.compute(directory: dir),
+            evalsetsRoot: root, options: EvalOptions()), to: out)
+        let lines = try String(contentsOfFile: out + "/predictions.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 32)
+        var rows: [String: [(Int, String, String)]] = [:]
+        for line in lines {
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let generated = o["generated"] as? String ?? ""
+            #expect(o["prediction"] as? String == PostProcessing.prediction(fromGenerated: generated, strip: true))
+            rows[o["dataset"] as? String ?? "", default: []].append((o["index"] as? Int ?? 0, o["prediction"] as? String ?? "", o["gold"] as? String ?? ""))
+        }
+        let scores = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/scores.json"))) as? [String: Any])
+        let written = scores["datasets"] as? [String: [String: Any]] ?? [:]
+        var recomputed: [DatasetScore] = []
+        for d in datasets {
+            let r = (rows[d.name] ?? []).sorted { $0.0 < $1.0 }
+            let s = try Scoring.score(dataset: d.name, metrics: d.metrics, predictions: r.map(\.1), golds: r.map(\.2))
+            recomputed.append(s)
+            for (k, v) in s.metrics { #expect(abs(((written[d.name]?["metrics"] as? [String: Double])?[k] ?? .nan) - v) < 1e-12) }
+        }
+        let avg = Scoring.aggregate(recomputed).avg
+        #expect(abs((scores["avg"] as? Double ?? .nan) - (avg ?? .nan)) < 1e-12)
+    }
+
+    @Test func tokenizerLargerThanModelIsRejected() throws {
+        guard let tokPath = TestPaths.llmJpTokenizer else { Issue.record("shared/ not found"); return }
+        let dir = try Self.makeModel(vocab: 1000)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = try LlamaModel(directory: dir)
+        let tokenizer = try Tokenizer.load(path: tokPath)
+        #expect(throws: EvaluationError.vocabularyMismatch(tokenizerVocab: tokenizer.vocabSize, modelVocab: 1000)) {
+            _ = try Evaluator(model: model, tokenizer: tokenizer, options: EvalOptions())
+        }
+    }
+}
