@@ -29,5 +29,31 @@ test: deps
 bench: build
 	bash bench/run.sh
 
+# The built-in tiny world: a seeded bilingual corpus, tokenizer and evalsets (kasane world), and a tiny LLaMA
+# pretrained on it (kasane pretrain, recipe models/tiny-world.recipe.json) into the gitignored models/tiny-world/.
+# Skipped when a complete trajectory is already there (the .complete marker is written last).
+TINY       := models/tiny-world
+DEMO_OUT   ?= demo-out
+DEMO_DB    := $(DEMO_OUT)/results.sqlite
+DEMO_EVAL  := --checkpoints $(TINY) --evalsets evalsets/tiny-world --db $(DEMO_DB)
+
+models: build
+	@if [ -f $(TINY)/.complete ]; then echo "models: $(TINY) is complete (rm -rf $(TINY) to retrain)"; else \
+	  rm -rf $(TINY) && mkdir -p $(TINY) && \
+	  $(KASANE) world --output $(TINY)/world && \
+	  $(KASANE) pretrain --config models/tiny-world.recipe.json --output $(TINY) && \
+	  touch $(TINY)/.complete; fi
+
+# The whole pipeline on the tiny world: evaluate every checkpoint (the recipe saves densely over the final 20%),
+# averaged checkpoints over the final 20%, ensembles, the instability table, and the report.
+demo: models
+	@mkdir -p $(DEMO_OUT)
+	$(KASANE) eval $(DEMO_EVAL)
+	$(KASANE) eval $(DEMO_EVAL) --average-window 5 --last-fraction 0.2
+	$(KASANE) ensemble --db $(DEMO_DB) --window 2,5,10
+	$(KASANE) stability --db $(DEMO_DB) --last-fraction 0.2 --windows 1,2,5,10
+	$(KASANE) report --db $(DEMO_DB) --output $(DEMO_OUT)/report
+	@echo "report: $(DEMO_OUT)/report/report.html (and report.md)"
+
 clean:
 	rm -rf .build

@@ -48,8 +48,23 @@ with tempfile.TemporaryDirectory() as d:
         folders.append({"tokenizer_config": cfg, "bos_token_id": hf.bos_token_id, "eos_token_id": hf.eos_token_id,
                         "cases": [{"text": t, "ids": hf(t)["input_ids"]} for t in ["hello world", "day", ""]]})
 
+# A Llama-2/Mistral-style pipeline: Metaspace pre-tokenizer with prepend_scheme "first" (no normalizer), so
+# only the segment at the start of the text gets a leading ▁, not the ones after special tokens.
+ms = Tokenizer(models.BPE(unk_token="<unk>", fuse_unk=True, byte_fallback=True))
+ms.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first", split=False)
+ms.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="first", split=False)
+ms.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=300, special_tokens=["<unk>", "<s>", "</s>"], show_progress=False))
+ms.add_special_tokens(["[INST]", "[/INST]"])
+ms_cases = []
+for t in ["hello world", " hello", "[INST] hello [/INST] world", "[INST]hello[/INST]world", "a  b", "", "  ", "日本語 day"]:
+    e = ms.encode(t, add_special_tokens=False)
+    ms_cases.append({"text": t, "ids": e.ids, "tokens": e.tokens, "ids_with_special": ms.encode(t).ids,
+                     "decoded": ms.decode(e.ids, skip_special_tokens=True),
+                     "decoded_keep": ms.decode(e.ids, skip_special_tokens=False)})
+
 out = {"tokenizers_version": tokenizers.__version__, "transformers_version": transformers.__version__,
-       "tokenizer": json.loads(tok.to_str()), "cases": cases, "folders": folders}
+       "tokenizer": json.loads(tok.to_str()), "cases": cases, "folders": folders,
+       "metaspace_tokenizer": json.loads(ms.to_str()), "metaspace_cases": ms_cases}
 path = os.path.join(os.path.dirname(__file__), "..", "Tests/TokenizersTests/Fixtures/added_tokens.json")
 with open(path, "w", encoding="utf-8") as f:
     json.dump(out, f, ensure_ascii=False)

@@ -70,8 +70,7 @@ private struct TensorLoader<Source: WeightSource> {
         var offset = 0
         for (name, shape) in parts {
             let n = shape.reduce(1, *)
-            try source.copyFloats(name, into: UnsafeMutableBufferPointer(start: out.pointer + offset, count: n))
-            source.release(name)
+            try source.copyFloatsReleasing(name, into: UnsafeMutableBufferPointer(start: out.pointer + offset, count: n))
             offset += n
         }
         return out

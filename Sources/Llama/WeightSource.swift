@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import SafeTensors
 
 /// Where a model's tensors come from: a checkpoint folder (`WeightStore`) or tensors already in memory.
@@ -13,6 +14,8 @@ public protocol WeightSource {
     func contains(_ name: String) -> Bool
     /// Used in error messages ("<source>: missing tensor 'x'").
     var sourceDescription: String { get }
+    /// `copyFloats` followed by `release`; a memory-mapped source may interleave them.
+    func copyFloatsReleasing(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws
     /// Called once a tensor has been converted: a memory-mapped source can drop its pages, so that loading peaks
     /// near the fp32 size instead of fp32 plus the file.
     func release(_ name: String)
@@ -22,6 +25,10 @@ extension WeightSource {
     public func contains(_ name: String) -> Bool { (try? info(name)) != nil }
     public var sourceDescription: String { "weights" }
     public func release(_ name: String) {}
+    public func copyFloatsReleasing(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws {
+        try copyFloats(name, into: into)
+        release(name)
+    }
     public func copyFloats(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws {
         let values = try floats(name)
         guard values.count == into.count else {
@@ -34,15 +41,51 @@ extension WeightSource {
 extension WeightStore: WeightSource {
     public var sourceDescription: String { source }
 
+    /// Converts in slices and drops each slice's mapped pages right after, so that even the embedding (100 MB of
+    /// BF16 for LLM-jp 150m) never sits in memory next to its fp32 copy: loading peaks near the fp32 size.
+    public func copyFloatsReleasing(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws {
+        let file = try file(containing: name)
+        let info = try file.info(name)
+        guard info.count == into.count else {
+            throw LlamaError.shapeMismatch(name: name, expected: [into.count], found: info.shape)
+        }
+        let bytes = try file.rawBytes(name)
+        guard let src = bytes.baseAddress, let dst = into.baseAddress, info.count > 0 else { return }
+        let width = info.dtype.byteSize
+        let slice = 1 << 20  // elements
+        var start = 0
+        while start < info.count {
+            let n = min(slice, info.count - start)
+            let pieces = Parallel.threadCount
+            let per = (n + pieces - 1) / pieces
+            parallelFor(0..<pieces) { p in
+                let lo = start + p * per, hi = min(start + n, lo + per)
+                guard lo < hi else { return }
+                switch info.dtype {
+                case .f32: Convert.f32ToFloat(src + lo * width, dst + lo, count: hi - lo)
+                case .bf16: Convert.bf16ToFloat(src + lo * width, dst + lo, count: hi - lo)
+                case .f16: Convert.halfToFloat(src + lo * width, dst + lo, count: hi - lo)
+                }
+            }
+            dropPages(src + start * width, byteCount: n * width)
+            start += n
+        }
+    }
+
     public func release(_ name: String) {
         guard let bytes = try? file(containing: name).rawBytes(name), let base = bytes.baseAddress else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (Int(bitPattern: base) + page - 1) / page * page
-        let end = (Int(bitPattern: base) + bytes.count) / page * page
-        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        // The mapping is read-only: dropped pages are simply re-read from the file if touched again.
-        _ = madvise(p, end - start, Int32(MADV_DONTNEED))
+        dropPages(base, byteCount: bytes.count)
     }
+}
+
+/// Drops the whole pages inside a read-only file mapping range from this process's memory (re-read from the file
+/// if touched again).
+private func dropPages(_ base: UnsafeRawPointer, byteCount: Int) {
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = (Int(bitPattern: base) + page - 1) / page * page
+    let end = (Int(bitPattern: base) + byteCount) / page * page
+    guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(p, end - start, Int32(MADV_DONTNEED))
 }
 
 /// Tensors held in memory, e.g. averaged weights evaluated without writing them to disk.
