@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "CSQLite"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "CSQLite", "SafeTensors", "Evaluation"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["TinyWorld", "Tokenizers"]),
     ]
 )

@@ -208,3 +208,23 @@ private func bytes(_ path: String) -> Data { FileManager.default.contents(atPath
     }
     for id in ids { #expect(try store.storedExamples(model: id, dataset: dataset.id) == Set(0..<100)) }
 }
+
+@Test func concurrentFirstOpensAllSeeOneSchema() async throws {
+    let dir = try TempDir(); defer { dir.cleanup() }
+    for round in 0..<20 {
+        let path = dir.file("fresh-\(round).sqlite")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<6 {
+                group.addTask {
+                    let store = try ResultStore(path: path)
+                    let run = try store.openRun(name: "run", source: "s", settings: StoreSettings([:]))
+                    try store.registerModel(.raw(step: writer, fingerprint: "f\(writer)", path: "p"), run: run.id)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let store = try ResultStore(path: path, readOnly: true)
+        #expect(try store.runs().count == 1)
+        #expect(try store.models(run: 1).count == 6)
+    }
+}

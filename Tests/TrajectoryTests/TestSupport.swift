@@ -22,7 +22,16 @@ enum Repo {
         }
         return FileManager.default.currentDirectoryPath
     }()
-    static var shared: String { (root as NSString).appendingPathComponent("../shared") }
+    /// `<repo>/../shared` on CI; from a worktree one level deeper it is found further up.
+    static let shared: String = {
+        var url = URL(fileURLWithPath: root)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("shared/reference").path
+            if FileManager.default.fileExists(atPath: candidate) { return url.appendingPathComponent("shared").path }
+        }
+        return (root as NSString).appendingPathComponent("../shared")
+    }()
 }
 
 /// Synthetic predictions for store tests: deterministic in (model, dataset, index).

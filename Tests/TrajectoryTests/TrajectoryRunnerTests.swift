@@ -125,7 +125,9 @@ private func runner(_ store: ResultStore, _ backend: SyntheticBackend, verify: B
                              options: .init(runName: "run", source: "x", settings: StoreSettings([:])),
                              log: try RunLog(path: logPath), progress: { lines.append($0) }).run(checkpoints)
     #expect(lines.map(\.position) == [1, 2])
-    #expect(lines.allSatisfy { $0.total == 2 && $0.examples == 12 && $0.newExamples == 12 && $0.generatedTokens == 24 })
+    // Synthetic prompts: 10 + i tokens for example i (7 + 5 examples), 2 generated tokens each.
+    let promptTokens = (0..<7).reduce(0) { $0 + 10 + $1 } + (0..<5).reduce(0) { $0 + 10 + $1 }
+    #expect(lines.allSatisfy { $0.total == 2 && $0.examples == 12 && $0.newExamples == 12 && $0.tokens == promptTokens + 24 })
     #expect(lines[0].etaSeconds != nil && lines[1].etaSeconds == nil)
     #expect(lines[0].line.hasPrefix("[1/2] checkpoint-1 (step 1): 12 samples (12 new)"))
     let log = try String(contentsOfFile: logPath, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Linalg
+import Llama
 import SafeTensors
 
 /// A checkpoint folder (single file or sharded) as an averaging input, memory-mapped by `WeightStore`.
@@ -24,6 +25,8 @@ public final class WeightStoreSource: AveragingSource {
 
     public func read(_ name: String, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         try store.copyFloats(name, into: buffer)
+        // Drop the tensor's mapped pages: a trajectory's inputs would otherwise pile up in the resident set.
+        store.release(name)
     }
 }
 

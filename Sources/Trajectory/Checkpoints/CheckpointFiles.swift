@@ -48,11 +48,11 @@ enum CheckpointFiles {
         return size
     }
 
-    static func parseConfig(_ data: Data, path: String) throws -> [String: JSONValue] {
+    static func parseConfig(_ data: Data, path: String) throws -> [String: ConfigValue] {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw TrajectoryError.checkpoint(path: path, reason: "not a JSON object")
         }
-        return object.mapValues { JSONValue(any: $0) }
+        return object.mapValues { ConfigValue(any: $0) }
     }
 
     struct Header { var bytes: Data; var dataStart: Int }

@@ -10,7 +10,7 @@ public struct CheckpointFingerprint: Sendable, Equatable {
     /// Full SHA-256 over every model file (config.json first, then weight files by name); nil without `verify`.
     public var contentSHA256: String?
     /// The parsed config.json (for cross-checkpoint comparison).
-    public var config: [String: JSONValue]
+    public var config: [String: ConfigValue]
     /// Model files, relative to the checkpoint folder, config.json first.
     public var files: [String]
     public var totalBytes: Int
@@ -23,7 +23,7 @@ public struct CheckpointFingerprint: Sendable, Equatable {
         var quick = SHA256()
         var full = verify ? SHA256() : nil
         var total = 0
-        var config: [String: JSONValue] = [:]
+        var config: [String: ConfigValue] = [:]
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file)
             guard let handle = FileHandle(forReadingAtPath: path) else {

@@ -126,10 +126,11 @@ struct CorrectnessHeatmap {
 
     func render() -> String {
         let left = 64.0, top = 34.0
-        let cell = max(3.0, min(14.0, 640.0 / Double(max(1, steps.count))))
-        let rowHeight = max(3.0, min(10.0, 480.0 / Double(max(1, rows.count))))
-        let plotW = cell * Double(steps.count), plotH = rowHeight * Double(rows.count)
-        let width = left + plotW + 150, height = top + plotH + 56
+        let cell = max(3.0, min(28.0, 640.0 / Double(max(1, steps.count))))
+        let rowHeight = max(3.0, min(18.0, 480.0 / Double(max(1, rows.count))))
+        let plotW = cell * Double(steps.count), plotH = max(36.0, rowHeight * Double(rows.count))
+        // Wide enough for the title and the legend whatever the grid size.
+        let width = max(left + plotW + 150, 8.0 * Double(title.count) + left), height = top + plotH + 56
         var s = """
         <svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" viewBox="0 0 \(SVG.num(width)) \(SVG.num(height))" \
         width="\(SVG.num(width))" height="\(SVG.num(height))" role="img" aria-label="\(SVG.escape(title))">
@@ -148,7 +149,8 @@ struct CorrectnessHeatmap {
         for (r, row) in rows.enumerated() where r % labelEvery == 0 {
             s += "<text x=\"\(SVG.num(left - 6))\" y=\"\(SVG.num(top + (Double(r) + 0.8) * rowHeight))\" font-size=\"9\" text-anchor=\"end\">\(SVG.escape(row.label))</text>"
         }
-        let stepEvery = max(1, steps.count / 8)
+        // Step labels at least ~48 px apart so they never overlap.
+        let stepEvery = max(1, Int((48.0 / cell).rounded(.up)))
         for (c, step) in steps.enumerated() where c % stepEvery == 0 || c == steps.count - 1 {
             s += "<text x=\"\(SVG.num(left + (Double(c) + 0.5) * cell))\" y=\"\(SVG.num(top + plotH + 14))\" font-size=\"10\" text-anchor=\"middle\">\(step)</text>"
         }

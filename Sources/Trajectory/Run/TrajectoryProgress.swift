@@ -7,7 +7,8 @@ public struct CheckpointProgress: Sendable {
     public var checkpoint: Checkpoint
     public var examples: Int          // examples of this checkpoint now stored
     public var newExamples: Int       // evaluated in this invocation
-    public var generatedTokens: Int
+    /// Tokens processed for the new examples: prompt tokens plus generated tokens.
+    public var tokens: Int
     public var seconds: Double
     /// Estimated seconds for the rest of the run, nil until something was evaluated.
     public var etaSeconds: Double?
@@ -18,7 +19,7 @@ public struct CheckpointProgress: Sendable {
         let name = "[\(position)/\(total)] \(checkpoint.name) (step \(checkpoint.step))"
         let score = avg.map { ", AVG \(String(format: "%.4f", $0))" } ?? ""
         if newExamples == 0 { return "\(name): \(examples) samples already stored\(score)" }
-        let speed = seconds > 0 ? Double(generatedTokens) / seconds : 0
+        let speed = seconds > 0 ? Double(tokens) / seconds : 0
         var text = "\(name): \(examples) samples (\(newExamples) new), \(String(format: "%.1f", speed)) tok/s,"
             + " \(Self.duration(seconds))"
         text += score

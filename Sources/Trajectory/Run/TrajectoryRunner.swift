@@ -34,6 +34,8 @@ public final class TrajectoryRunner {
     private let log: RunLog
     private let progress: (CheckpointProgress) -> Void
     private let notice: (String) -> Void
+    /// Called after every stored batch with a short status ("[2/10] step 2000: jnli 40/100"), for a live line.
+    public var batchStatus: ((String) -> Void)?
 
     public init(store: ResultStore, backend: TrajectoryBackend, options: Options, log: RunLog,
                 progress: @escaping (CheckpointProgress) -> Void, notice: @escaping (String) -> Void = { _ in }) {
@@ -77,18 +79,23 @@ public final class TrajectoryRunner {
                         log.write("step=\(checkpoint.step) load seconds=\(Self.f(Date().timeIntervalSince(loadStart)))")
                     }
                     let datasetStart = Date()
-                    var datasetNew = 0, datasetTokens = 0
+                    var datasetNew = 0, datasetTokens = 0, datasetPromptTokens = 0
                     try backend.evaluate(dataset: d, skip: have) { batch in
                         try store.insertPredictions(batch.predictions, model: model.id, dataset: dataset.id)
                         datasetNew += batch.predictions.count
                         datasetTokens += batch.generatedTokens
+                        datasetPromptTokens += batch.predictions.reduce(0) { $0 + $1.promptTokens }
+                        batchStatus?("[\(k + 1)/\(checkpoints.count)] step \(checkpoint.step): \(dataset.name)"
+                                     + " \(have.count + datasetNew)/\(expected)")
                     }
                     let seconds = Date().timeIntervalSince(datasetStart)
                     try store.recordTiming(model: model.id, dataset: dataset.id, seconds: seconds, examples: datasetNew,
                                            generatedTokens: datasetTokens)
+                    let processed = datasetPromptTokens + datasetTokens
                     log.write("step=\(checkpoint.step) dataset=\(dataset.name) new=\(datasetNew) seconds=\(Self.f(seconds))"
-                              + " tokens=\(datasetTokens) tok/s=\(Self.f(seconds > 0 ? Double(datasetTokens) / seconds : 0))")
-                    new += datasetNew; tokens += datasetTokens
+                              + " prompt_tokens=\(datasetPromptTokens) generated_tokens=\(datasetTokens)"
+                              + " tok/s=\(Self.f(seconds > 0 ? Double(processed) / seconds : 0))")
+                    new += datasetNew; tokens += processed
                 }
                 let predictions = try store.predictions(model: model.id, dataset: dataset.id)
                 guard predictions.count >= expected else {
@@ -110,9 +117,10 @@ public final class TrajectoryRunner {
             remaining -= stored
             if new > 0 { evaluatingSeconds += seconds }
             let eta: Double? = evaluated > 0 ? evaluatingSeconds / Double(evaluated) * Double(max(0, remaining)) : nil
-            log.write("step=\(checkpoint.step) done examples=\(stored) new=\(new) seconds=\(Self.f(seconds)) tokens=\(tokens)")
+            log.write("step=\(checkpoint.step) done examples=\(stored) new=\(new) seconds=\(Self.f(seconds)) tokens=\(tokens)"
+                      + " tok/s=\(Self.f(seconds > 0 ? Double(tokens) / seconds : 0))")
             progress(CheckpointProgress(position: k + 1, total: checkpoints.count, checkpoint: checkpoint,
-                                        examples: stored, newExamples: new, generatedTokens: tokens, seconds: seconds,
+                                        examples: stored, newExamples: new, tokens: tokens, seconds: seconds,
                                         etaSeconds: k + 1 < checkpoints.count ? eta : nil, avg: aggregates["AVG"]))
         }
         let total = Date().timeIntervalSince(started)
@@ -135,7 +143,11 @@ public final class TrajectoryRunner {
                    + " → \(spec.fingerprint.prefix(12))); evaluating it again, the old results are kept as stale")
         }
         if verify {
+            let verifyStart = Date()
             let full = try CheckpointFingerprint.compute(checkpoint, verify: true)
+            let seconds = Date().timeIntervalSince(verifyStart)
+            log.write("step=\(checkpoint.step) verify bytes=\(full.totalBytes) seconds=\(Self.f(seconds))"
+                      + " MB/s=\(Self.f(seconds > 0 ? Double(full.totalBytes) / 1e6 / seconds : 0))")
             let content = full.contentSHA256 ?? ""
             spec.contentSHA256 = content
             if let previous, previous.spec.fingerprint.hasPrefix(spec.fingerprint),

@@ -11,6 +11,7 @@ public final class ResultStore: @unchecked Sendable {
     public let path: String
     public let readOnly: Bool
     let connection: SQLiteConnection
+    private let busyTimeoutMilliseconds: Int32
     /// Recursive: `transaction { }` holds it while the body calls other methods.
     private let lock = NSRecursiveLock()
     private var transactionDepth = 0
@@ -21,6 +22,7 @@ public final class ResultStore: @unchecked Sendable {
     public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 120_000) throws {
         self.path = path
         self.readOnly = readOnly
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         try ResultStore.checkAccess(path: path, readOnly: readOnly)
         connection = try SQLiteConnection(path: path, readOnly: readOnly)
         sqlite3_busy_timeout(connection.handle, busyTimeoutMilliseconds)
@@ -50,7 +52,7 @@ public final class ResultStore: @unchecked Sendable {
 
     /// Reads version markers before writing anything, so a foreign or newer file is never modified.
     private func prepareSchema() throws {
-        let (applicationID, version, tables) = try readMarkers()
+        let (applicationID, version, tables) = try readMarkersConsistently()
         if applicationID == 0 && version == 0 && tables == 0 {
             if readOnly { throw TrajectoryError.store(path: path, reason: "the store is empty (nothing evaluated yet)") }
             try connection.writeTransaction {
@@ -79,12 +81,42 @@ public final class ResultStore: @unchecked Sendable {
         _ = afterCreate
         try connection.execute("PRAGMA foreign_keys = ON")
         guard !readOnly else { return }
-        let mode = try connection.query("PRAGMA journal_mode = WAL").first?.first?.text ?? ""
+        let mode = try switchToWAL()
         if mode.lowercased() != "wal" {
             throw TrajectoryError.store(path: path, reason: "cannot switch the store to WAL journal mode (got '\(mode)')")
         }
         // NORMAL in WAL mode: a killed process never corrupts the store; only a power loss may drop the last commits.
         try connection.execute("PRAGMA synchronous = NORMAL")
+    }
+
+    /// The three markers from one read transaction: read one by one, another process creating the schema at the
+    /// same moment could be seen half-way (application_id 0 but the tables already there).
+    private func readMarkersConsistently() throws -> (applicationID: Int32, version: Int32, tables: Int) {
+        try connection.execute("BEGIN")
+        do {
+            let markers = try readMarkers()
+            try connection.execute("COMMIT")
+            return markers
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// WAL is persistent, so usually it is already on. Switching needs every other connection's locks released and
+    /// SQLite does not wait for that through the busy handler: retry for the busy timeout.
+    private func switchToWAL() throws -> String {
+        let current = try connection.query("PRAGMA journal_mode").first?.first?.text ?? ""
+        if current.lowercased() == "wal" { return current }
+        let deadline = Date().addingTimeInterval(Double(busyTimeoutMilliseconds) / 1000)
+        while true {
+            do {
+                return try connection.query("PRAGMA journal_mode = WAL").first?.first?.text ?? ""
+            } catch let error as TrajectoryError {
+                guard "\(error)".contains("locked"), Date() < deadline else { throw error }
+                usleep(5_000)
+            }
+        }
     }
 
     private func readMarkers() throws -> (applicationID: Int32, version: Int32, tables: Int) {

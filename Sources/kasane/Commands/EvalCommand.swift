@@ -14,13 +14,13 @@ struct EvalCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Checkpoint folder (config.json + *.safetensors, tokenizer.json unless --tokenizer).")
-    var model: String
+    var model: String?
     @Option(help: "tokenizer.json or a folder holding it (default: the model folder).")
     var tokenizer: String?
     @Option(help: "llm-jp-eval preprocessed data root.")
     var evalsets: String
     @Option(help: "Output folder for predictions.jsonl and scores.json.")
-    var output: String
+    var output: String?
     @Option(help: "Comma-separated dataset names (default: every file of the split).")
     var datasets: String?
     @Option(help: "Comma-separated categories: NLI,QA,RC,MC,EL,FA,MR,MT,HE,CG,SUM,STS.")
@@ -69,7 +69,17 @@ struct EvalCommand: AsyncParsableCommand {
         return o
     }
 
+    /// Trajectory runs and the result store (issue 5): --checkpoints, --db, --steps, --last-fraction, --verify, --log.
+    @OptionGroup(title: "Trajectory runs and the result store")
+    var store: StoreOptions
+
     func run() async throws {
+        if store.isActive {
+            return try EvalTrajectory.run(store, model: model, evalsets: evalsets, evalOptions: try evalOptions(),
+                                          tokenizer: tokenizer, quiet: quiet)
+        }
+        guard let model else { throw ValidationError("give --model (one checkpoint) or --checkpoints with --db") }
+        guard let output else { throw ValidationError("--output is required (or --db to write a result store)") }
         let options = try evalOptions()
         let started = Date()
         let suite = try loadEvalSuite(root: evalsets, options: options)

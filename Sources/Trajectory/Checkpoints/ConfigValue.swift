@@ -1,8 +1,8 @@
 import Foundation
 
 /// A JSON value with equality and a compact rendering, for comparing config.json files across checkpoints.
-public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
+    case null, bool(Bool), number(Double), string(String), array([ConfigValue]), object([String: ConfigValue])
 
     init(any value: Any) {
         switch value {
@@ -10,8 +10,8 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
             // JSONSerialization gives NSNumber for both; booleans carry the one-byte "c" type, which no JSON number does.
             if String(cString: n.objCType) == "c" { self = .bool(n.boolValue) } else { self = .number(n.doubleValue) }
         case let s as String: self = .string(s)
-        case let a as [Any]: self = .array(a.map { JSONValue(any: $0) })
-        case let o as [String: Any]: self = .object(o.mapValues { JSONValue(any: $0) })
+        case let a as [Any]: self = .array(a.map { ConfigValue(any: $0) })
+        case let o as [String: Any]: self = .object(o.mapValues { ConfigValue(any: $0) })
         default: self = .null
         }
     }

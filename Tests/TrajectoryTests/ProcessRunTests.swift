@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import Trajectory
+
+/// End-to-end: the built `kasane` binary evaluates tiny random checkpoints on real llm-jp-eval files.
+enum KasaneBinary {
+    /// The `kasane` executable built beside the test bundle (swift build --build-tests builds both).
+    static var path: String? {
+        var candidates: [String] = []
+        let here = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        candidates.append(here.appendingPathComponent("kasane").path)
+        candidates.append(here.deletingLastPathComponent().appendingPathComponent("kasane").path)
+        for config in ["release", "debug"] {
+            candidates.append((Repo.root as NSString).appendingPathComponent(".build/\(config)/kasane"))
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func start(_ arguments: [String]) throws -> Process {
+        guard let path else { throw TrajectoryError.output(path: "kasane", reason: "executable not found next to the tests") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        // stderr to a file beside the store, so a failing run explains itself (see `errors`).
+        let log = NSTemporaryDirectory() + "kasane-e2e-stderr-\(UUID().uuidString).txt"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        stderrFiles[ObjectIdentifier(process)] = log
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        process.environment = environment
+        try process.run()
+        return process
+    }
+
+    nonisolated(unsafe) static var stderrFiles: [ObjectIdentifier: String] = [:]
+
+    /// What the process wrote to stderr (after it exited).
+    static func errors(_ process: Process) -> String {
+        guard let path = stderrFiles[ObjectIdentifier(process)] else { return "" }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+
+    /// Runs to completion; records the stderr of a failing run as a test issue.
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let process = try start(arguments)
+        process.waitUntilExit()
+        let text = errors(process)
+        if process.terminationStatus != 0 { Issue.record("kasane \(arguments.first ?? "") failed: \(text)") }
+        return process.terminationStatus
+    }
+}
+
+/// A small run: 3 tiny checkpoints × 2 real datasets × 6 examples, 2 shots, batches of 2.
+private struct TinyRun {
+    let dir: TempDir
+    let checkpoints: String
+    init() throws {
+        dir = try TempDir("kasane-e2e")
+        checkpoints = dir.file("run")
+        for (k, step) in [100, 200, 300].enumerated() {
+            try TinyCheckpoints.write((checkpoints as NSString).appendingPathComponent("checkpoint-\(step)"), seed: UInt64(k + 1))
+        }
+    }
+
+    func arguments(db: String, extra: [String] = []) -> [String] {
+        ["eval", "--checkpoints", checkpoints, "--evalsets", TinyCheckpoints.evalsets, "--db", db,
+         "--datasets", "jamp,jcommonsenseqa", "--max-samples", "6", "--shots", "2", "--batch-size", "2",
+         "--tokenizer", TinyCheckpoints.tokenizer, "--quiet"] + extra
+    }
+}
+
+private func predictionRows(_ path: String) throws -> Int {
+    guard FileManager.default.fileExists(atPath: path) else { return 0 }
+    guard let store = try? ResultStore(path: path, readOnly: true) else { return 0 }
+    return (try? store.connection.query("SELECT count(*) FROM predictions").first?.first?.int) ?? 0
+}
+
+@Test(.timeLimit(.minutes(10)))
+func killedRunResumesToTheRowsOfAnUninterruptedRun() throws {
+    let run = try TinyRun(); defer { run.dir.cleanup() }
+    let reference = run.dir.file("reference.sqlite")
+    #expect(try KasaneBinary.run(run.arguments(db: reference)) == 0)
+    let expected = try dumpRun(try ResultStore(path: reference, readOnly: true))
+    #expect(expected.count > 36)   // 36 predictions + scores + aggregates
+
+    // SIGKILL as soon as some, but not all, predictions are stored; then resume. A fast machine may finish before
+    // the kill lands: then try again, killing earlier.
+    let killed = run.dir.file("killed.sqlite")
+    var interrupted = false
+    for threshold in [8, 4, 1] {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: killed + suffix) }
+        let process = try KasaneBinary.start(run.arguments(db: killed))
+        while process.isRunning {
+            if try predictionRows(killed) >= threshold { break }
+            usleep(1_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        _ = KasaneBinary.errors(process)
+        let afterKill = try predictionRows(killed)
+        if process.terminationReason == .uncaughtSignal && afterKill < 36 {
+            #expect(afterKill >= threshold)
+            interrupted = true
+            break
+        }
+    }
+    #expect(interrupted, "every run finished before it could be killed")
+    #expect(try KasaneBinary.run(run.arguments(db: killed)) == 0)
+    #expect(try dumpRun(try ResultStore(path: killed, readOnly: true)) == expected)
+}
+
+@Test(.timeLimit(.minutes(10)))
+func twoProcessesWriteOneStoreAtOnce() throws {
+    let run = try TinyRun(); defer { run.dir.cleanup() }
+    let reference = run.dir.file("reference.sqlite")
+    #expect(try KasaneBinary.run(run.arguments(db: reference)) == 0)
+    let shared = run.dir.file("shared.sqlite")
+    let a = try KasaneBinary.start(run.arguments(db: shared, extra: ["--steps", "100:200"]))
+    let b = try KasaneBinary.start(run.arguments(db: shared, extra: ["--steps", "300:300"]))
+    a.waitUntilExit(); b.waitUntilExit()
+    #expect(a.terminationStatus == 0, "\(KasaneBinary.errors(a))")
+    #expect(b.terminationStatus == 0, "\(KasaneBinary.errors(b))")
+    #expect(try dumpRun(try ResultStore(path: shared, readOnly: true)) == (try dumpRun(try ResultStore(path: reference, readOnly: true))))
+}
