@@ -33,6 +33,17 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Training step recorded for a single --model written to --db (default: from its folder name).", valueName: "n"))
     var step: Int?
 
+    @Option(name: .customLong("average-window"), help: ArgumentHelp(
+        "Evaluate, at each selected checkpoint, the average of the weights of n neighbouring checkpoints (in memory, nothing written) instead of the checkpoint itself; stored as kind 'average'.",
+        valueName: "n"))
+    var averageWindow: Int?
+
+    @Option(help: ArgumentHelp("With --average-window: window alignment, trailing (t−n+1…t) or centred.", valueName: "align"))
+    var align: String = "trailing"
+
+    @Option(name: .customLong("average-weights"), help: ArgumentHelp("With --average-window: uniform, linear or ema:α.", valueName: "w"))
+    var averageWeights: String = "uniform"
+
     /// True when the store path is taken instead of the single-model report.
     var isActive: Bool { checkpoints != nil || db != nil }
 }
@@ -44,15 +55,32 @@ enum EvalTrajectory {
     static func run(_ options: StoreOptions, model: String?, evalsets: String, evalOptions: EvalOptions,
                     tokenizer: String?, quiet: Bool) throws {
         guard let db = options.db else { throw ValidationError("--checkpoints needs --db (the result store)") }
-        let (source, selected, runName) = try selectCheckpoints(options, model: model)
+        var (source, selected, runName) = try selectCheckpoints(options, model: model)
         guard let tokenizer = tokenizer ?? selected.first?.path else { throw ValidationError("no tokenizer: give --tokenizer") }
+        let averaged = try averagedPlan(options)
+        if let averaged {
+            selected = averaged.targets(selected)
+            guard !selected.isEmpty else {
+                throw ValidationError("--average-window \(averaged.averaging.window.size): no selected checkpoint has a full window")
+            }
+        }
         let suite = try loadEvalSuite(root: evalsets, options: evalOptions)
         let store = try ResultStore(path: db)
         let settings = EvaluationBridge.settings(evalOptions, tokenizerSHA256: try tokenizerHash(tokenizer))
         let loadedTokenizer = try Tokenizer.load(path: tokenizer)
         let backend = EvaluationBackend(suite: suite, options: evalOptions) { checkpoint in
-            try LlamaBackend(model: try LlamaModel(directory: checkpoint.path), tokenizer: loadedTokenizer)
+            let model: LlamaModel
+            if let averaged {
+                // Members share one config (the averager checks it); the averaged model is built in memory.
+                let config = try LlamaConfig.load(path: checkpoint.path)
+                model = try LlamaModel(config: config, weights: try averaged.weights(for: checkpoint))
+            } else {
+                model = try LlamaModel(directory: checkpoint.path)
+            }
+            return try LlamaBackend(model: model, tokenizer: loadedTokenizer)
         }
+        var variant: (@Sendable (Checkpoint) throws -> ModelSpec)? = nil
+        if let averaged { variant = { try averaged.modelSpec(for: $0) } }
         let log = try RunLog(path: options.log)
         if !quiet {
             say("\(selected.count) checkpoint\(selected.count == 1 ? "" : "s") × \(suite.count) datasets"
@@ -61,7 +89,9 @@ enum EvalTrajectory {
         let live = LiveLine(enabled: !quiet)
         let runner = TrajectoryRunner(
             store: store, backend: backend,
-            options: .init(runName: runName, source: source, settings: settings, verify: options.verify), log: log,
+            options: .init(runName: runName, source: source, settings: settings, verify: options.verify,
+                           variant: variant),
+            log: log,
             progress: { line in
                 if !quiet { live.clear(); say(line.line) }
             },
@@ -73,6 +103,19 @@ enum EvalTrajectory {
             say("done: \(summary.evaluatedExamples) examples evaluated, \(summary.skippedExamples) already stored,"
                   + " \(CheckpointProgress.duration(summary.seconds)); run '\(summary.run.name)' in \(db)")
         }
+    }
+
+    /// The averaging plan over the whole run (window members may lie outside the selection), or nil.
+    static func averagedPlan(_ options: StoreOptions) throws -> AveragedModelPlan? {
+        guard let size = options.averageWindow else { return nil }
+        guard let folder = options.checkpoints else { throw ValidationError("--average-window needs --checkpoints") }
+        guard size >= 1 else { throw ValidationError("--average-window: must be at least 1 (found \(size))") }
+        guard let alignment = WindowAlignment(parsing: options.align) else {
+            throw ValidationError("--align: '\(options.align)' is not valid (expected trailing or centred)")
+        }
+        return AveragedModelPlan(checkpoints: try CheckpointIndex(path: folder).checkpoints,
+                                 window: CheckpointWindow(size: size, alignment: alignment),
+                                 weights: try AveragingWeights(parsing: options.averageWeights))
     }
 
     /// The checkpoints to evaluate, the run's source and its name.
