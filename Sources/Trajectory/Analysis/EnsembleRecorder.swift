@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// Stores ensemble entries: one `models` row of kind ensemble per position, with its voted predictions, dataset

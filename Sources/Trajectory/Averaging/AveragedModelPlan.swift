@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// Evaluating averaged models without writing them: which checkpoints get an averaged model, the store row of each

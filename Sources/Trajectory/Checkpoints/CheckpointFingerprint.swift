@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// What identifies a checkpoint's model: its config and weight files.

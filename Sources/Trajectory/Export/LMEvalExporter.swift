@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// lm-evaluation-harness (v0.4) style output, one folder per model: `results_<date>.json` with "results",

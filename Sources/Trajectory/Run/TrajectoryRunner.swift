@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// Evaluates the checkpoints of a run one at a time into a result store, skipping whatever the store already holds

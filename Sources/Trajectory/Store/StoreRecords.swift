@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// What kind of model variant a `models` row describes.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Trajectory
+@testable import Evaluation
 
 // Vectors from FIPS 180-4 / NIST CSRC examples.
 @Test func sha256KnownVectors() {
