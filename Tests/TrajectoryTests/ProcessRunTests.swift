@@ -126,3 +126,35 @@ func twoProcessesWriteOneStoreAtOnce() throws {
     #expect(b.terminationStatus == 0, "\(KasaneBinary.errors(b))")
     #expect(try dumpRun(try ResultStore(path: shared, readOnly: true)) == (try dumpRun(try ResultStore(path: reference, readOnly: true))))
 }
+
+/// `eval --average-window` builds averaged models in memory; they must generate exactly what the checkpoint that
+/// `kasane average` writes for the same window generates when evaluated as an ordinary checkpoint.
+@Test(.timeLimit(.minutes(10)))
+func averagedInMemoryEvaluatesLikeTheWrittenAverage() throws {
+    let run = try TinyRun(); defer { run.dir.cleanup() }
+    let inMemory = run.dir.file("in-memory.sqlite")
+    #expect(try KasaneBinary.run(run.arguments(db: inMemory, extra: ["--average-window", "2"])) == 0)
+    let store = try ResultStore(path: inMemory, readOnly: true)
+    let averaged = try store.connection.query("SELECT step, window FROM models WHERE kind = 'average' ORDER BY step")
+    #expect(averaged.map { $0.map(\.int) } == [[200, 2], [300, 2]])   // trailing window 2: no full window at 100
+    #expect(try store.connection.query("SELECT count(*) FROM models WHERE kind = 'raw'").first?.first?.int == 0)
+
+    let written = run.dir.file("averaged")
+    #expect(try KasaneBinary.run(["average", "--checkpoints", run.checkpoints, "--window", "2", "--at", "300",
+                                  "--output", written]) == 0)
+    let fromDisk = run.dir.file("from-disk.sqlite")
+    var arguments = run.arguments(db: fromDisk)
+    let at = arguments.firstIndex(of: "--checkpoints")!
+    arguments.replaceSubrange(at...(at + 1), with: ["--model", (written as NSString).appendingPathComponent("checkpoint-300")])
+    #expect(try KasaneBinary.run(arguments) == 0)
+
+    func generations(_ path: String, kind: String) throws -> [String] {
+        try ResultStore(path: path, readOnly: true).connection.query("""
+            SELECT d.name, p.example, p.generated FROM predictions p JOIN models m ON p.model_id = m.id
+            JOIN datasets d ON p.dataset_id = d.id WHERE m.kind = ? AND m.step = 300 ORDER BY d.name, p.example
+            """, [.text(kind)]).map { row in row.map { "\($0)" }.joined(separator: "|") }
+    }
+    let expected = try generations(fromDisk, kind: "raw")
+    #expect(expected.count == 12)
+    #expect(try generations(inMemory, kind: "average") == expected)
+}
