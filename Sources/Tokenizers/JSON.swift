@@ -262,7 +262,8 @@ public struct JSONParser {
     }
 }
 
-/// Minimal JSON output for command-line tools (strings escaped as JSON requires; non-ASCII kept as is).
+/// Minimal JSON output (strings escaped as JSON requires; non-ASCII kept as is). Escapes match Python's
+/// `json.dumps(..., ensure_ascii=False)`, so files written through it can equal Python-written ones byte for byte.
 public enum JSONWriter {
     public static func quote(_ s: String) -> String {
         var out = "\""
@@ -274,6 +275,8 @@ public enum JSONWriter {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             default:
                 if u.value < 0x20 {
                     let hex = String(u.value, radix: 16)

@@ -1,28 +1,9 @@
+import Tokenizers
+
 /// JSON text written the way Python's `json.dump(..., ensure_ascii=False, indent=4)` writes it, so the committed
 /// evalsets look like llm-jp-eval's own files and regenerate byte for byte.
 enum JSONText {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ s: String) -> String { JSONWriter.quote(s) }
 
     /// An llm-jp-eval evaluation file (spec §3.1): instruction, output_length, metrics, few_shots ([]), samples.
     static func evaluationFile(instruction: String, outputLength: Int, metrics: [String], samples: [EvalItem]) -> String {
