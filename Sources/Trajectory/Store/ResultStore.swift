@@ -8,8 +8,19 @@ import Foundation
 /// transaction (or part of an enclosing `transaction { }`), so a killed process loses at most the batch in flight.
 /// A store written by another schema version or another program is refused and left untouched.
 public final class ResultStore: @unchecked Sendable {
+    /// How the store journals its writes.
+    public enum Journal: String, Sendable, CaseIterable {
+        /// Write-ahead log: many processes on ONE host write at once (the default). WAL keeps its index in
+        /// shared memory (`-shm`), which processes on different hosts cannot share: never use it across hosts.
+        case wal
+        /// Rollback journal (`DELETE`) with full syncs: one writer at a time, and only file locks, so it works on
+        /// NFS and Lustre as far as their POSIX locks work. Shard stores of cluster tasks use it: each has one writer.
+        case rollback
+    }
+
     public let path: String
     public let readOnly: Bool
+    public let journal: Journal
     let connection: SQLiteConnection
     private let busyTimeoutMilliseconds: Int32
     /// Recursive: `transaction { }` holds it while the body calls other methods.
@@ -19,9 +30,11 @@ public final class ResultStore: @unchecked Sendable {
     public static var schemaVersion: Int { Int(StoreSchema.version) }
 
     /// Opens (or, unless `readOnly`, creates) the store at `path`.
-    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 120_000) throws {
+    public init(path: String, readOnly: Bool = false, journal: Journal = .wal,
+                busyTimeoutMilliseconds: Int32 = 120_000) throws {
         self.path = path
         self.readOnly = readOnly
+        self.journal = journal
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         try ResultStore.checkAccess(path: path, readOnly: readOnly)
         connection = try SQLiteConnection(path: path, readOnly: readOnly)
@@ -81,6 +94,14 @@ public final class ResultStore: @unchecked Sendable {
         _ = afterCreate
         try connection.execute("PRAGMA foreign_keys = ON")
         guard !readOnly else { return }
+        if journal == .rollback {
+            let mode = try connection.query("PRAGMA journal_mode = DELETE").first?.first?.text ?? ""
+            if mode.lowercased() != "delete" {
+                throw TrajectoryError.store(path: path, reason: "cannot switch the store to the rollback journal (got '\(mode)')")
+            }
+            try connection.execute("PRAGMA synchronous = FULL")
+            return
+        }
         let mode = try switchToWAL()
         if mode.lowercased() != "wal" {
             throw TrajectoryError.store(path: path, reason: "cannot switch the store to WAL journal mode (got '\(mode)')")
