@@ -2,7 +2,7 @@
 SWIFT        ?= swift
 BUILD_FLAGS  ?= -c release
 KASANE       := .build/release/kasane
-APT_PACKAGES := libopenblas-dev pkg-config libsqlite3-dev chromium
+APT_PACKAGES := libopenblas-dev pkg-config libsqlite3-dev chromium slurmctld slurmd slurm-client munge
 
 .PHONY: all deps build test bench models demo clean
 
@@ -22,9 +22,13 @@ build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product kasane
 
 # Tests run on the release build (hot loops are far too slow unoptimised); -enable-testing keeps @testable working.
+# A real single-node Slurm runs for the cluster tests (tools/slurm-local.sh); it is stopped whatever the result.
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests -Xswiftc -enable-testing
-	$(SWIFT) test $(BUILD_FLAGS) --skip-build -Xswiftc -enable-testing
+	bash tools/slurm-local.sh up
+	status=0; SLURM_CONF=$$(bash tools/slurm-local.sh env | cut -d= -f2) \
+	  $(SWIFT) test $(BUILD_FLAGS) --skip-build -Xswiftc -enable-testing || status=$$?; \
+	bash tools/slurm-local.sh down; exit $$status
 
 bench: build
 	bash bench/run.sh
