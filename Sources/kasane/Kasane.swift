@@ -9,7 +9,7 @@ struct Kasane: AsyncParsableCommand {
         version: KasaneVersion.string,
         subcommands: [
             DoctorCommand.self, ForwardCommand.self, GenerateCommand.self, TokenizeCommand.self,
-            EvalCommand.self, StatusCommand.self, ExportCommand.self,
+            EvalCommand.self, SlurmCommand.self, MergeCommand.self, StatusCommand.self, ExportCommand.self,
             AverageCommand.self, EnsembleCommand.self, StabilityCommand.self, ReportCommand.self,
             WorldCommand.self, PretrainCommand.self,
         ]

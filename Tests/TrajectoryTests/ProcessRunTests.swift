@@ -55,7 +55,7 @@ enum KasaneBinary {
 }
 
 /// A small run: 3 tiny checkpoints × 2 real datasets × 6 examples, 2 shots, batches of 2.
-private struct TinyRun {
+struct TinyRun {
     let dir: TempDir
     let checkpoints: String
     init() throws {

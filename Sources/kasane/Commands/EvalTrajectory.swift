@@ -44,6 +44,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("average-weights"), help: ArgumentHelp("With --average-window: uniform, linear or ema:α.", valueName: "w"))
     var averageWeights: String = "uniform"
 
+    @Option(help: ArgumentHelp("Store journal: wal (many writers on one host) or rollback (one writer; for shard stores on NFS or Lustre).", valueName: "mode"))
+    var journal: ResultStore.Journal = .wal
+
     /// True when the store path is taken instead of the single-model report.
     var isActive: Bool { checkpoints != nil || db != nil }
 }
@@ -65,7 +68,7 @@ enum EvalTrajectory {
             }
         }
         let suite = try loadEvalSuite(root: evalsets, options: evalOptions)
-        let store = try ResultStore(path: db)
+        let store = try ResultStore(path: db, journal: options.journal)
         let settings = EvaluationBridge.settings(evalOptions, tokenizerSHA256: try tokenizerHash(tokenizer))
         let loadedTokenizer = try Tokenizer.load(path: tokenizer)
         let backend = EvaluationBackend(suite: suite, options: evalOptions) { checkpoint in
@@ -159,6 +162,8 @@ enum EvalTrajectory {
         return url.standardizedFileURL.path
     }
 }
+
+extension ResultStore.Journal: ExpressibleByArgument {}
 
 /// Unbuffered stdout line: progress shows up at once even when piped to a file.
 private func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
