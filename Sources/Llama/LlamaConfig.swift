@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Llama 3.1-style RoPE frequency scaling (`rope_type: "llama3"`), as transformers' `_compute_llama3_parameters`.
 public struct Llama3RopeScaling: Sendable, Equatable {
@@ -68,10 +69,10 @@ public struct LlamaConfig: Sendable, Equatable {
             throw LlamaError.unreadableConfig(file: file, reason: "no such file or not readable")
         }
         let json: JSONValue
-        do { json = try JSONValue.parse(data) } catch {
-            throw LlamaError.unreadableConfig(file: file, reason: "invalid JSON")
+        do { json = try JSONParser.parse(data, file: file) } catch {
+            throw LlamaError.unreadableConfig(file: file, reason: error.message)
         }
-        guard case let .object(object) = json else {
+        guard let object = json.dictionaryValue else {
             throw LlamaError.unreadableConfig(file: file, reason: "top level is not a JSON object")
         }
         return try parse(ConfigFields(file: file, object: object, prefix: ""))

@@ -59,7 +59,7 @@ public enum WorldGenerator {
             let dir = directory + "/evaluation/" + split
             try makeDirectory(dir)
             for set in sets {
-                let text = JSONText.evaluationFile(instruction: set.instruction, outputLength: set.outputLength,
+                let text = EvalsetJSON.evaluationFile(instruction: set.instruction, outputLength: set.outputLength,
                                                    metrics: set.metrics, samples: set.items(split: split))
                 try write(text, to: dir + "/" + set.name + ".json")
             }
@@ -68,7 +68,7 @@ public enum WorldGenerator {
 
     /// Writes `corpus.jsonl`, one `{"text": ...}` per document.
     public static func writeCorpus(_ docs: [String], to path: String) throws {
-        try write(docs.map(JSONText.corpusLine).joined(separator: "\n") + "\n", to: path)
+        try write(docs.map(EvalsetJSON.corpusLine).joined(separator: "\n") + "\n", to: path)
     }
 
     static func makeDirectory(_ path: String) throws {
