@@ -22,12 +22,12 @@ let package = Package(
         .target(name: "Linalg", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"], swiftSettings: fast),
         .target(name: "Tokenizers", dependencies: ["JSON"], swiftSettings: fast),
-        .target(name: "Llama", dependencies: ["JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
+        .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Llama", "Tokenizers"], swiftSettings: fast),
-        .target(name: "Trajectory", dependencies: ["Evaluation", "CSQLite"], swiftSettings: fast),
-        .target(name: "TinyWorld", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors", "Llama", "Tokenizers", "Evaluation"], swiftSettings: fast),
+        .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors"], swiftSettings: fast),
+        .target(name: "TinyWorld", dependencies: ["COpenBLAS", "JSON", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
-            "JSON", "Linalg", "SafeTensors", "Tokenizers", "Llama", "Evaluation", "Trajectory", "TinyWorld",
+            "Evaluation", "JSON", "Linalg", "Llama", "TinyWorld", "Tokenizers", "Trajectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -35,8 +35,8 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "CSQLite", "SafeTensors", "Evaluation"]),
-        .testTarget(name: "TinyWorldTests", dependencies: ["TinyWorld", "Tokenizers"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Llama", "SafeTensors", "Trajectory"]),
+        .testTarget(name: "TinyWorldTests", dependencies: ["Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

@@ -68,6 +68,12 @@ public struct LlamaConfig: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw LlamaError.unreadableConfig(file: file, reason: "no such file or not readable")
         }
+        return try parse(ConfigFields(file: file, object: try fields(of: data, file: file), prefix: ""))
+    }
+
+    /// The top-level fields of a config.json's bytes: the one place config.json text is parsed (the typed decode
+    /// above, and the cross-checkpoint comparison, which must see every key, both read it through here).
+    public static func fields(of data: Data, file: String) throws(LlamaError) -> [String: JSONValue] {
         let json: JSONValue
         do { json = try JSONParser.parse(data, file: file) } catch {
             throw LlamaError.unreadableConfig(file: file, reason: error.message)
@@ -75,7 +81,7 @@ public struct LlamaConfig: Sendable, Equatable {
         guard let object = json.dictionaryValue else {
             throw LlamaError.unreadableConfig(file: file, reason: "top level is not a JSON object")
         }
-        return try parse(ConfigFields(file: file, object: object, prefix: ""))
+        return object
     }
 
     static func parse(_ f: ConfigFields) throws -> LlamaConfig {

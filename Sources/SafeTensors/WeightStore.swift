@@ -73,11 +73,11 @@ public final class WeightStore: @unchecked Sendable {
 }
 
 /// `model.safetensors.index.json`: `weight_map` tensor → shard file name (a plain name in the same folder).
-struct ShardIndex {
-    let weightMap: [String: String]
-    let metadata: [String: String]
+public struct ShardIndex: Sendable {
+    public let weightMap: [String: String]
+    public let metadata: [String: String]
 
-    init(path: String) throws {
+    public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SafeTensorsError.io(file: path, message: "cannot read")
         }
