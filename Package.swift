@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Llama", "Tokenizers"], swiftSettings: fast),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors"], swiftSettings: fast),
-        .target(name: "TinyWorld", dependencies: ["COpenBLAS", "JSON", "SafeTensors", "Tokenizers"], swiftSettings: fast),
+        .target(name: "TinyWorld", dependencies: ["JSON", "Linalg", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
             "Evaluation", "JSON", "Linalg", "Llama", "TinyWorld", "Tokenizers", "Trajectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Llama", "SafeTensors", "Trajectory"]),
-        .testTarget(name: "TinyWorldTests", dependencies: ["Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
+        .testTarget(name: "TinyWorldTests", dependencies: ["Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

@@ -5,8 +5,9 @@ import JSON
 
 /// Which files make up a checkpoint's model, and the integrity checks on them.
 enum CheckpointFiles {
-    /// config.json, then either `model.safetensors`, or `model.safetensors.index.json` and every shard it names,
-    /// or (no index) every `*.safetensors` file. Missing pieces are errors naming the file.
+    /// config.json, then either `model.safetensors.index.json` and every shard it names, or `model.safetensors`:
+    /// the rule `WeightStore` loads by, so discovery never admits a folder the loader rejects. Missing pieces are
+    /// errors naming the file.
     static func modelFiles(in folder: String) throws -> [String] {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
@@ -17,7 +18,7 @@ enum CheckpointFiles {
         guard exists("config.json") else {
             throw TrajectoryError.checkpoint(path: folder, reason: "missing config.json")
         }
-        let index = "model.safetensors.index.json"
+        let index = WeightStore.indexFileName
         if exists(index) {
             let path = (folder as NSString).appendingPathComponent(index)
             guard let shardIndex = try? ShardIndex(path: path) else {
@@ -31,14 +32,11 @@ enum CheckpointFiles {
             }
             return ["config.json", index] + shards
         }
-        if exists("model.safetensors") { return ["config.json", "model.safetensors"] }
+        if exists(WeightStore.singleFileName) { return ["config.json", WeightStore.singleFileName] }
         let all = (try? files.contentsOfDirectory(atPath: folder)) ?? []
-        let weights = all.filter { $0.hasSuffix(".safetensors") }.sorted()
-        if weights.isEmpty {
-            let other = all.contains { $0.hasSuffix(".bin") || $0.hasSuffix(".pt") } ? " (PyTorch .bin/.pt weights are not supported)" : ""
-            throw TrajectoryError.checkpoint(path: folder, reason: "missing model.safetensors or \(index)\(other)")
-        }
-        return ["config.json"] + weights
+        let other = all.contains { $0.hasSuffix(".bin") || $0.hasSuffix(".pt") } ? " (PyTorch .bin/.pt weights are not supported)"
+            : all.contains { $0.hasSuffix(".safetensors") } ? " (other *.safetensors files need an index)" : ""
+        throw TrajectoryError.checkpoint(path: folder, reason: "missing \(WeightStore.singleFileName) or \(index)\(other)")
     }
 
     static func size(of path: String) throws -> Int {
