@@ -7,13 +7,20 @@ public func bf16ToFloat(_ bits: UInt16) -> Float {
     Float(bitPattern: UInt32(bits) << 16)
 }
 
-/// fp32 → bfloat16 bits, round to nearest even. NaN becomes the canonical quiet NaN 0x7FC0 (as torch does).
+/// fp32 → bfloat16 bits, round to nearest even: the project's one bf16 rounding (checkpoint writing, averaging,
+/// the trainer's bf16 view). The NaN rule is torch's (`c10::BFloat16` `round_to_nearest_even`): every NaN, whatever
+/// its sign or payload, becomes the canonical quiet NaN 0x7FC0. So 0x7FC00001 → 0x7FC0, 0xFFC00000 (−NaN) → 0x7FC0
+/// and the signalling 0x7F800001 → 0x7FC0, where the bare rounding formula would give 0x7FC0, 0xFFC0 and 0x7F80 (inf!).
 @inline(__always)
 public func floatToBF16(_ value: Float) -> UInt16 {
     let x = value.bitPattern
     if x & 0x7FFF_FFFF > 0x7F80_0000 { return 0x7FC0 }
     return UInt16(truncatingIfNeeded: (x &+ 0x7FFF &+ ((x >> 16) & 1)) >> 16)
 }
+
+/// The fp32 value a bf16 tensor stores for `value`.
+@inline(__always)
+public func roundedToBF16(_ value: Float) -> Float { bf16ToFloat(floatToBF16(value)) }
 
 /// IEEE half bits → fp32 (exact).
 @inline(__always)

@@ -1,3 +1,5 @@
+import JSON
+
 /// Typed access to the fields of one JSON object of a config file, with errors naming the file and field.
 struct ConfigFields {
     let file: String
@@ -52,7 +54,7 @@ struct ConfigFields {
 
     func object(_ key: String) throws -> ConfigFields? {
         guard let v = object[key], v != .null else { return nil }
-        guard case let .object(o) = v else { throw wrongType(key, "an object", v) }
+        guard let o = v.dictionaryValue else { throw wrongType(key, "an object", v) }
         return ConfigFields(file: file, object: o, prefix: prefix + key + ".")
     }
 
@@ -68,22 +70,22 @@ struct ConfigFields {
         guard let v = object[key] else { return absent }
         switch v {
         case .null: return []
-        case .number: return [try int(key, v)]
+        case .integer, .number: return [try int(key, v)]
         case let .array(items): return try items.map { try int(key, $0) }
         default: throw wrongType(key, "an integer or a list of integers", v)
         }
     }
 
     private func int(_ key: String, _ v: JSONValue) throws -> Int {
-        guard case let .number(d) = v else { throw wrongType(key, "an integer", v) }
-        guard d == d.rounded(), abs(d) < 9.0e15 else {
+        guard let d = v.doubleValue else { throw wrongType(key, "an integer", v) }
+        guard let i = v.intValue else {
             throw LlamaError.invalidField(file: file, field: prefix + key, reason: "must be an integer, found \(d)")
         }
-        return Int(d)
+        return i
     }
 
     private func double(_ key: String, _ v: JSONValue) throws -> Double {
-        guard case let .number(d) = v else { throw wrongType(key, "a number", v) }
+        guard let d = v.doubleValue else { throw wrongType(key, "a number", v) }
         return d
     }
 

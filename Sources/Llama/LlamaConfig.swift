@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Llama 3.1-style RoPE frequency scaling (`rope_type: "llama3"`), as transformers' `_compute_llama3_parameters`.
 public struct Llama3RopeScaling: Sendable, Equatable {
@@ -67,14 +68,20 @@ public struct LlamaConfig: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw LlamaError.unreadableConfig(file: file, reason: "no such file or not readable")
         }
+        return try parse(ConfigFields(file: file, object: try fields(of: data, file: file), prefix: ""))
+    }
+
+    /// The top-level fields of a config.json's bytes: the one place config.json text is parsed (the typed decode
+    /// above, and the cross-checkpoint comparison, which must see every key, both read it through here).
+    public static func fields(of data: Data, file: String) throws(LlamaError) -> [String: JSONValue] {
         let json: JSONValue
-        do { json = try JSONValue.parse(data) } catch {
-            throw LlamaError.unreadableConfig(file: file, reason: "invalid JSON")
+        do { json = try JSONParser.parse(data, file: file) } catch {
+            throw LlamaError.unreadableConfig(file: file, reason: error.message)
         }
-        guard case let .object(object) = json else {
+        guard let object = json.dictionaryValue else {
             throw LlamaError.unreadableConfig(file: file, reason: "top level is not a JSON object")
         }
-        return try parse(ConfigFields(file: file, object: object, prefix: ""))
+        return object
     }
 
     static func parse(_ f: ConfigFields) throws -> LlamaConfig {

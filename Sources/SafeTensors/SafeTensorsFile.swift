@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Linalg
 #if canImport(Glibc)
 import Glibc
@@ -122,7 +123,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
         }
         let json: JSONValue
         do {
-            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: file[8..<(8 + headerLength)]))
+            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: file[8..<(8 + headerLength)]), file: path,
+                                        options: .safetensors)
         } catch {
             throw SafeTensorsError.header(file: path, field: "header", message: error.message)
         }
@@ -178,14 +180,14 @@ public final class SafeTensorsFile: @unchecked Sendable {
         var shape: [Int] = []
         var count = 1
         for d in dims {
-            guard let v = d.nonNegativeInt else { throw bad("shape", "dimensions must be non-negative integers") }
+            guard let v = d.exactNonNegativeInt else { throw bad("shape", "dimensions must be non-negative integers") }
             shape.append(v)
             let (p, overflow) = count.multipliedReportingOverflow(by: v)
             if overflow { throw bad("shape", "element count overflows") }
             count = p
         }
         guard case .array(let offs) = offsetsValue, offs.count == 2,
-              let begin = offs[0].nonNegativeInt, let end = offs[1].nonNegativeInt else {
+              let begin = offs[0].exactNonNegativeInt, let end = offs[1].exactNonNegativeInt else {
             throw bad("data_offsets", "expected [begin, end] of two non-negative integers")
         }
         if begin > end { throw bad("data_offsets", "begin \(begin) is after end \(end)") }

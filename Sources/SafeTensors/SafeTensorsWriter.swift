@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Linalg
 #if canImport(Glibc)
 import Glibc
@@ -49,7 +50,7 @@ public struct SafeTensorsWriter {
         var first = true
         if !metadata.isEmpty {
             let pairs = metadata.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-                .map { "\($0.jsonQuoted):\(metadata[$0]!.jsonQuoted)" }
+                .map { "\(JSONWriter.quote($0)):\(JSONWriter.quote(metadata[$0]!))" }
             json += "\"__metadata__\":{" + pairs.joined(separator: ",") + "}"
             first = false
         }
@@ -59,7 +60,7 @@ public struct SafeTensorsWriter {
             if !first { json += "," }
             first = false
             let shape = t.shape.map(String.init).joined(separator: ",")
-            json += "\(t.name.jsonQuoted):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.byteCount)]}"
+            json += "\(JSONWriter.quote(t.name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.byteCount)]}"
             offsets[t.name] = offset
             offset += t.byteCount
         }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A checkpoint folder's tensors: `model.safetensors.index.json` with its shards if present, else
 /// `model.safetensors`. Every tensor named by the index is checked to exist in its shard when opening.
@@ -72,18 +73,18 @@ public final class WeightStore: @unchecked Sendable {
 }
 
 /// `model.safetensors.index.json`: `weight_map` tensor → shard file name (a plain name in the same folder).
-struct ShardIndex {
-    let weightMap: [String: String]
-    let metadata: [String: String]
+public struct ShardIndex: Sendable {
+    public let weightMap: [String: String]
+    public let metadata: [String: String]
 
-    init(path: String) throws {
+    public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SafeTensorsError.io(file: path, message: "cannot read")
         }
         let json: JSONValue
         do {
-            json = try data.withUnsafeBytes { try JSONParser.parse($0) }
-        } catch let error as JSONParseError {
+            json = try JSONParser.parse(data, file: path, options: .safetensors)
+        } catch {
             throw SafeTensorsError.header(file: path, field: "index", message: error.message)
         }
         guard case .object(let members) = json else {
@@ -113,7 +114,7 @@ struct ShardIndex {
                     for (k, v) in pairs {
                         switch v {
                         case .string(let s): metadata[k] = s
-                        case let .integer(i, negative): metadata[k] = (negative ? "-" : "") + String(i)
+                        case .integer(let i): metadata[k] = String(i)
                         case .number(let d): metadata[k] = String(d)
                         default: break
                         }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A Hugging Face `tokenizer.json` tokenizer that reproduces the tokenizers library's ids exactly.
 /// Pipeline: added tokens -> normalizer -> added (normalized) tokens -> pre-tokenizer -> model -> post-processor.
@@ -46,7 +47,7 @@ public final class Tokenizer: @unchecked Sendable {
     }
 
     public convenience init(file: String) throws {
-        try self.init(json: try JSONParser.parse(file: file), file: file)
+        try self.init(json: try TokenizerError.readJSON(file: file), file: file)
     }
 
     public init(json: JSONValue, file: String = "tokenizer.json") throws {
@@ -135,7 +136,7 @@ public final class Tokenizer: @unchecked Sendable {
         for name in ["special_tokens_map.json", "tokenizer_config.json"] {
             let path = folder.appendingPathComponent(name).path
             guard FileManager.default.fileExists(atPath: path) else { continue }
-            let json = try JSONParser.parse(file: path)
+            let json = try TokenizerError.readJSON(file: path)
             if let b = tokenName(json["bos_token"]) { bos = b }
             if let e = tokenName(json["eos_token"]) { eos = e }
             // BOS comes from the post-processor template, as with transformers 5 (the fixture's reference),

@@ -1,8 +1,10 @@
+import JSON
+
 /// Every failure of the Tokenizers layer: one line naming the file (or component) and the field.
 public enum TokenizerError: Error, CustomStringConvertible, Sendable {
     case io(path: String, reason: String)
-    case invalidJSON(file: String, offset: Int, reason: String)
-    case invalidUTF8(file: String, offset: Int)
+    /// A tokenizer or config file that is not valid JSON (the JSON layer's error names file and byte).
+    case json(JSONError)
     case missingField(file: String, field: String)
     case badField(file: String, field: String, reason: String)
     case unsupported(file: String, component: String, type: String)
@@ -13,8 +15,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .io(let path, let reason): return "\(path): \(reason)"
-        case .invalidJSON(let file, let offset, let reason): return "\(file): invalid JSON at byte \(offset): \(reason)"
-        case .invalidUTF8(let file, let offset): return "\(file): invalid UTF-8 at byte \(offset)"
+        case .json(let error): return error.description
         case .missingField(let file, let field): return "\(file): missing field '\(field)'"
         case .badField(let file, let field, let reason): return "\(file): field '\(field)': \(reason)"
         case .unsupported(let file, let component, let type):
@@ -24,5 +25,12 @@ public enum TokenizerError: Error, CustomStringConvertible, Sendable {
         case .unknownCharacter(let component, let text):
             return "\(component): cannot tokenize '\(text)': no unknown token configured"
         }
+    }
+}
+
+extension TokenizerError {
+    /// Parses a JSON file, failing with this layer's error.
+    static func readJSON(file: String) throws(TokenizerError) -> JSONValue {
+        do { return try JSONParser.parse(file: file) } catch { throw .json(error) }
     }
 }

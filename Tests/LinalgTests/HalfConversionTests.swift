@@ -27,6 +27,10 @@ import Testing
     #expect(floatToBF16(.infinity) == 0x7F80)
     #expect(floatToBF16(.nan) == 0x7FC0)
     #expect(floatToBF16(Float(bitPattern: 0x7F80_0001)) == 0x7FC0)  // signalling NaN must not become inf
+    // torch's rule (c10::BFloat16 round_to_nearest_even): every NaN, negative or with a payload, is 0x7FC0.
+    #expect(floatToBF16(Float(bitPattern: 0xFFC0_0000)) == 0x7FC0)
+    #expect(floatToBF16(Float(bitPattern: 0x7FC0_0001)) == 0x7FC0)
+    #expect(roundedToBF16(Float(bitPattern: 0xFFC0_0000)).bitPattern == 0x7FC0_0000)
     #expect(floatToBF16(Float(bitPattern: 0x0000_8000)) == 0x0000)  // subnormal tie to even
     #expect(floatToBF16(Float(bitPattern: 0x0001_8000)) == 0x0002)
 }

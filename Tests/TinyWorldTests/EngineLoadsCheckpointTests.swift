@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import Llama
 import Testing
 @testable import TinyWorld

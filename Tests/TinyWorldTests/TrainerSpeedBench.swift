@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import Testing
 @testable import TinyWorld
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 @testable import Tokenizers
 
@@ -18,20 +19,6 @@ private func load(_ text: String) throws -> Tokenizer {
 
 @Suite("Bad input gives clear errors")
 struct BadInputTests {
-    @Test func invalidJSONNamesFileAndOffset() {
-        #expect(throws: TokenizerError.self) { try JSONParser.parse(Array(#"{"a": [1, 2,]}"#.utf8), file: "x.json") }
-        do { _ = try JSONParser.parse(Array(#"{"a": tru}"#.utf8), file: "x.json") } catch {
-            #expect(String(describing: error).contains("x.json"))
-            #expect(String(describing: error).contains("invalid JSON"))
-        }
-    }
-
-    @Test func invalidUTF8InsideAString() {
-        var bytes = Array(#"{"a": "xx"}"#.utf8)
-        bytes[7] = 0xFF
-        #expect(throws: TokenizerError.self) { try JSONParser.parse(bytes, file: "x.json") }
-    }
-
     @Test func unknownComponentTypesAreNamed() throws {
         let cases: [(String, String)] = [
             (tinyTokenizer(normalizer: #"{"type":"Precompiled","precompiled_charsmap":""}"#), "normalizer type 'Precompiled'"),
@@ -61,19 +48,11 @@ struct BadInputTests {
         #expect(throws: TokenizerError.self) { try tok.decode([-1], skipSpecialTokens: true) }
     }
 
-    @Test func invalidUTF8InAJSONLinesFile() throws {
-        let path = NSTemporaryDirectory() + "kasane-bad-\(getpid()).jsonl"
-        var bytes = Array("{\"text\": \"ok\"}\n{\"text\": \"".utf8)
-        bytes += [0xC3, 0x28]
-        bytes += Array("\"}\n".utf8)
-        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    @Test func invalidJSONFileIsATokenizerError() throws {
+        let path = NSTemporaryDirectory() + "kasane-bad-\(getpid()).json"
+        try #"{"a": tru}"#.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try JSONLines.read(path: path)
-            Issue.record("expected an invalid UTF-8 error")
-        } catch {
-            #expect(String(describing: error).contains("line 2"), "\(error)")
-        }
+        #expect(throws: TokenizerError.self) { try Tokenizer(file: path) }
     }
 
     @Test func missingFileIsAnError() {

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import Testing
 @testable import Trajectory
 
@@ -28,7 +29,7 @@ import Testing
                 #expect(sink.finished && sink.order == layouts.map(\.name))
                 for (name, values) in sink.values {
                     if dtype == .bf16 {
-                        #expect(values.map(bf16Bits) == expected.bf16_bits[name], "\(first.window) \(first.align) \(first.weights) step \(job.step) \(name)")
+                        #expect(values.map(floatToBF16) == expected.bf16_bits[name], "\(first.window) \(first.align) \(first.weights) step \(job.step) \(name)")
                     } else {
                         #expect(values.map(\.bitPattern) == expected.f32_bits[name], "\(first.window) \(first.align) \(first.weights) step \(job.step) \(name)")
                     }
@@ -57,10 +58,10 @@ import Testing
         // round-to-odd keeps it above, so bf16 rounds up, as a single rounding of d would.
         let midpoint = 1.0 + 1.0 / 256  // halfway between bf16 1.0 and 1.0078125
         let d = midpoint + 1e-12
-        #expect(bf16Bits(Float(d)) == 0x3F80)
-        #expect(bf16Bits(RoundToOdd.float(d)) == 0x3F81)
-        #expect(bf16Bits(RoundToOdd.float(midpoint)) == 0x3F80)  // an exact tie still goes to even
-        #expect(bf16Bits(RoundToOdd.float(-d)) == 0xBF81)
+        #expect(floatToBF16(Float(d)) == 0x3F80)
+        #expect(floatToBF16(RoundToOdd.float(d)) == 0x3F81)
+        #expect(floatToBF16(RoundToOdd.float(midpoint)) == 0x3F80)  // an exact tie still goes to even
+        #expect(floatToBF16(RoundToOdd.float(-d)) == 0xBF81)
     }
 
     @Test func disagreeingCheckpointsNameTheTensor() throws {

@@ -67,8 +67,3 @@ final class MemorySink: AveragingSink {
     func finish() throws { finished = true }
 }
 
-/// Round-to-nearest-even fp32 → bf16, the textbook bit formula (what a safetensors writer does).
-func bf16Bits(_ f: Float) -> UInt16 {
-    let x = f.bitPattern
-    return UInt16(truncatingIfNeeded: (x &+ 0x7FFF &+ ((x >> 16) & 1)) >> 16)
-}

@@ -1,3 +1,4 @@
+import Linalg
 /// Tasks answered from the input text itself (NLI, RC, EL, FA). Their passages use invented situations
 /// (trips, belongings, tastes, meetings) phrased unlike the corpus's fact sentences, so they never restate
 /// or contradict the world's facts.
@@ -5,7 +6,7 @@ enum ContextTasks {
     /// NLI (exact_match), JNLI style labels. Premise: two people's belongings and colours.
     /// Hypothesis: one clause restated (entailment), one clause with another colour (contradiction),
     /// or a third person not in the premise (neutral). Labels are balanced.
-    static func nli(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func nli(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let labels = ["entailment", "contradiction", "neutral"]
         let splits = try drawSplits(task: "tinyworld_nli", sizes: sizes) { index in
             let label = labels[index % 3]
@@ -31,7 +32,7 @@ enum ContextTasks {
     }
 
     /// RC (char_f1), JSQuAD style: extract the answer span from a two-sentence passage.
-    static func rc(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func rc(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let splits = try drawSplits(task: "tinyworld_rc", sizes: sizes) { _ in
             let ppl = rng.sample(world.people.map(\.name.ja), 2)
             let asked = rng.below(2)
@@ -55,7 +56,7 @@ enum ContextTasks {
     }
 
     /// EL (set_f1), chABSA style: each food mentioned with its polarity, one "target polarity" line each.
-    static func el(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func el(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let cues: [(String, String)] = [
             ("が好きです", "positive"), ("はおいしいです", "positive"),
             ("が嫌いです", "negative"), ("はまずいです", "negative"),
@@ -86,7 +87,7 @@ enum ContextTasks {
 
     /// FA (set_f1), wiki_ner style: named entities with their type. Unlike wiki_ner (one space-joined line),
     /// entities are joined by newlines so that set_f1 gives per-entity credit.
-    static func fa(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func fa(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let splits = try drawSplits(task: "tinyworld_fa", sizes: sizes) { _ in
             let ppl = rng.sample(world.people.map(\.name.ja), 2)
             let month = rng.pick(Lexicon.months).ja

@@ -1,7 +1,8 @@
+import Linalg
 /// Tasks whose answers are world facts the corpus states (QA, MC, HE): the context gives no answer.
 enum KnowledgeTasks {
     /// QA (char_f1), JEMHopQA/NIILC style: one question per fact, facts split between train, dev and test.
-    static func qa(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func qa(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         var items: [EvalItem] = world.countries.map {
             EvalItem(input: "質問：\($0.name.ja)の首都はどこですか？", output: $0.capital.ja)
         }
@@ -21,7 +22,7 @@ enum KnowledgeTasks {
     }
 
     /// MC (exact_match, "0"–"2"), JCommonsenseQA style: pick the choice that matches a world fact.
-    static func mc(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func mc(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let splits = try drawSplits(task: "tinyworld_mc", sizes: sizes) { index in
             let answerAt = index % 3
             let question: String, answer: String, pool: [String]
@@ -53,7 +54,7 @@ enum KnowledgeTasks {
     }
 
     /// HE (exact_match, "A"–"D"), MMLU/JMMLU style: animal classes and capitals with four choices.
-    static func he(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func he(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let letters = ["A", "B", "C", "D"]
         let splits = try drawSplits(task: "tinyworld_he", sizes: sizes) { index in
             let answerAt = index % 4

@@ -1,7 +1,8 @@
+import Linalg
 /// MR (arithmetic word problems) and MT (Japanese → English translation).
 enum ReasoningTasks {
     /// MR (exact_match), MAWPS style: one-step addition or subtraction with small numbers.
-    static func mr(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func mr(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let fruits = ["りんご", "みかん"]
         let splits = try drawSplits(task: "tinyworld_mr", sizes: sizes) { _ in
             let person = rng.pick(world.people).name.ja
@@ -24,7 +25,7 @@ enum ReasoningTasks {
     }
 
     /// MT (bleu_en), ALT j-to-e style: short sentences about invented events, translated word for word.
-    static func mt(world: World, rng: inout WorldRandom, sizes: SplitSizes) throws -> Evalset {
+    static func mt(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let splits = try drawSplits(task: "tinyworld_mt", sizes: sizes) { _ in
             let ppl = rng.sample(world.people.map(\.name), 2)
             let p = ppl[0]

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Writes a `UnigramModel` as Hugging Face tokenizer files with the LLM-jp v3 pipeline: the same added tokens
 /// shape, the two-stage Replace normalizer, no pre-tokenizer, the BOS TemplateProcessing post-processor and the
@@ -13,9 +14,9 @@ public enum TokenizerFiles {
 
     public static func tokenizerJSON(_ model: UnigramModel) -> String {
         let added = UnigramModel.specialTokens.enumerated().map { id, content in
-            "    {\"id\": \(id), \"content\": \(JSONText.string(content)), \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}"
+            "    {\"id\": \(id), \"content\": \(JSONWriter.quote(content)), \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}"
         }.joined(separator: ",\n")
-        let vocab = model.pieces.map { "      [\(JSONText.string($0.text)), \(number($0.score))]" }.joined(separator: ",\n")
+        let vocab = model.pieces.map { "      [\(JSONWriter.quote($0.text)), \(number($0.score))]" }.joined(separator: ",\n")
         return """
         {
           "version": "1.0",

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 // Causal multi-head attention with grouped KV heads, on a fused [rows, Q + 2·KVd] q|k|v buffer (q and k after RoPE).
 // Query head h reads KV head h / (heads / kvHeads), as HF's repeat_kv does. The products run as one SGEMM per
@@ -24,7 +25,7 @@ func attentionForward(_ a: AttentionShape, qkv: UnsafePointer<Float>, probs: Uns
     let T = a.seqLen, d = a.headDim, S = a.rowStride
     for b in 0..<a.batch {
         for h in 0..<a.heads {
-            trainGemm(transA: false, transB: true, m: T, n: T, k: d, alpha: a.scale, a: qkv + a.qOffset(b: b, h: h),
+            BLAS.sgemm(transA: false, transB: true, m: T, n: T, k: d, alpha: a.scale, a: qkv + a.qOffset(b: b, h: h),
                       lda: S, b: qkv + a.kOffset(b: b, h: h), ldb: S, beta: 0, c: probs + a.probsOffset(b: b, h: h),
                       ldc: T)
         }
@@ -48,7 +49,7 @@ func attentionForward(_ a: AttentionShape, qkv: UnsafePointer<Float>, probs: Uns
     }
     for b in 0..<a.batch {
         for h in 0..<a.heads {
-            trainGemm(transA: false, transB: false, m: T, n: d, k: T, a: probs + a.probsOffset(b: b, h: h), lda: T,
+            BLAS.sgemm(transA: false, transB: false, m: T, n: d, k: T, a: probs + a.probsOffset(b: b, h: h), lda: T,
                       b: qkv + a.vOffset(b: b, h: h), ldb: S, beta: 0, c: out + b * T * a.qDim + h * d, ldc: a.qDim)
         }
     }
@@ -63,7 +64,7 @@ func attentionBackward(_ a: AttentionShape, qkv: UnsafePointer<Float>, probs: Un
     // dP = dO · vᵀ
     for b in 0..<a.batch {
         for h in 0..<a.heads {
-            trainGemm(transA: false, transB: true, m: T, n: T, k: d, a: dOut + b * T * a.qDim + h * d, lda: a.qDim,
+            BLAS.sgemm(transA: false, transB: true, m: T, n: T, k: d, a: dOut + b * T * a.qDim + h * d, lda: a.qDim,
                       b: qkv + a.vOffset(b: b, h: h), ldb: S, beta: 0, c: dProbs + a.probsOffset(b: b, h: h), ldc: T)
         }
     }
@@ -83,11 +84,11 @@ func attentionBackward(_ a: AttentionShape, qkv: UnsafePointer<Float>, probs: Un
         for h in 0..<a.heads {
             let ds = UnsafePointer(dProbs + a.probsOffset(b: b, h: h)), p = probs + a.probsOffset(b: b, h: h)
             let first = h % a.group == 0          // the first query head of a KV group overwrites dk, dv
-            trainGemm(transA: false, transB: false, m: T, n: d, k: T, a: ds, lda: T, b: qkv + a.kOffset(b: b, h: h),
+            BLAS.sgemm(transA: false, transB: false, m: T, n: d, k: T, a: ds, lda: T, b: qkv + a.kOffset(b: b, h: h),
                       ldb: S, beta: 0, c: dqkv + a.qOffset(b: b, h: h), ldc: S)
-            trainGemm(transA: true, transB: false, m: T, n: d, k: T, a: ds, lda: T, b: qkv + a.qOffset(b: b, h: h),
+            BLAS.sgemm(transA: true, transB: false, m: T, n: d, k: T, a: ds, lda: T, b: qkv + a.qOffset(b: b, h: h),
                       ldb: S, beta: first ? 0 : 1, c: dqkv + a.kOffset(b: b, h: h), ldc: S)
-            trainGemm(transA: true, transB: false, m: T, n: d, k: T, a: p, lda: T, b: dOut + b * T * a.qDim + h * d,
+            BLAS.sgemm(transA: true, transB: false, m: T, n: d, k: T, a: p, lda: T, b: dOut + b * T * a.qDim + h * d,
                       ldb: a.qDim, beta: first ? 0 : 1, c: dqkv + a.vOffset(b: b, h: h), ldc: S)
         }
     }

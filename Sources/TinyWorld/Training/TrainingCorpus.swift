@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// What the trainer needs from a tokenizer. Kasane's `Tokenizer` is adapted to it; tests use tiny stand-ins.
 public protocol TrainingTokenizer: Sendable {
@@ -108,12 +109,12 @@ public struct BatchStream: Sendable {
         epoch = e
         var rng = SeededRandom(seed: dataSeed, stream: UInt64(e))
         var docs = Array(0..<corpus.documentCount)
-        rng.shuffle(&docs)
+        rng.moduloShuffle(&docs)
         stream.removeAll(keepingCapacity: true)
         stream.reserveCapacity(corpus.tokenCount)
         for d in docs { stream.append(contentsOf: corpus.tokens[corpus.documentStarts[d]..<corpus.documentStarts[d + 1]]) }
         order = Array(0..<sequencesPerEpoch)
-        rng.shuffle(&order)
+        rng.moduloShuffle(&order)
         cursor = 0
     }
 

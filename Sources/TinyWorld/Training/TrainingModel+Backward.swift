@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 extension TrainingModel {
     /// Sets every gradient to zero (call once per optimiser step; `backward` accumulates).
@@ -20,9 +21,9 @@ extension TrainingModel {
 
         // Head and final norm.
         let dLogits = logits.baseAddress!, xnF = self.xnF.baseAddress!
-        trainGemm(transA: true, transB: false, m: V, n: D, k: N, a: dLogits, lda: V, b: xnF, ldb: D,
+        BLAS.sgemm(transA: true, transB: false, m: V, n: D, k: N, a: dLogits, lda: V, b: xnF, ldb: D,
                   beta: 1, c: gradPointer(L.lmHead), ldc: D)
-        trainGemm(transA: false, transB: false, m: N, n: D, k: V, a: dLogits, lda: V, b: pointer(L.lmHead), ldb: D,
+        BLAS.sgemm(transA: false, transB: false, m: N, n: D, k: V, a: dLogits, lda: V, b: pointer(L.lmHead), ldb: D,
                   beta: 0, c: dxn, ldc: D)
         self.dx.update(repeating: 0)
         let xf = xFinal.baseAddress!, rstdF = self.rstdF.baseAddress!, wF = pointer(L.finalNorm)
@@ -40,16 +41,16 @@ extension TrainingModel {
             let wIn = pointer(layer.inputNorm), wPost = pointer(layer.postNorm)
 
             // MLP: dx is the gradient of this layer's output = xMid + down(h).
-            trainGemm(transA: true, transB: false, m: D, n: F, k: N, a: dx, lda: D, b: h, ldb: F,
+            BLAS.sgemm(transA: true, transB: false, m: D, n: F, k: N, a: dx, lda: D, b: h, ldb: F,
                       beta: 1, c: gradPointer(layer.down), ldc: F)
-            trainGemm(transA: false, transB: false, m: N, n: F, k: D, a: dx, lda: D, b: pointer(layer.down), ldb: F,
+            BLAS.sgemm(transA: false, transB: false, m: N, n: F, k: D, a: dx, lda: D, b: pointer(layer.down), ldb: F,
                       beta: 0, c: dh, ldc: F)
             parallelChunks(N, workers: workers) { r in
                 swigluBackward(gateUp: gateUp, dh: dh, dGateUp: dGateUp, ffn: F, rows: r)
             }
-            trainGemm(transA: true, transB: false, m: 2 * F, n: D, k: N, a: dGateUp, lda: 2 * F, b: xn2, ldb: D,
+            BLAS.sgemm(transA: true, transB: false, m: 2 * F, n: D, k: N, a: dGateUp, lda: 2 * F, b: xn2, ldb: D,
                       beta: 1, c: gradPointer(layer.gate), ldc: D)
-            trainGemm(transA: false, transB: false, m: N, n: D, k: 2 * F, a: dGateUp, lda: 2 * F,
+            BLAS.sgemm(transA: false, transB: false, m: N, n: D, k: 2 * F, a: dGateUp, lda: 2 * F,
                       b: pointer(layer.gate), ldb: D, beta: 0, c: dxn, ldc: D)
             parallelChunks(N, workers: workers) { r in
                 rmsNormBackwardInput(x: xMid, weight: wPost, rstd: rstd2, dy: dxn, dx: dx, dim: D, rows: r)
@@ -58,9 +59,9 @@ extension TrainingModel {
                                   rowCount: N)
 
             // Attention: dx is now the gradient of xMid = x + o_proj(attn).
-            trainGemm(transA: true, transB: false, m: D, n: c.qDim, k: N, a: dx, lda: D, b: attn, ldb: c.qDim,
+            BLAS.sgemm(transA: true, transB: false, m: D, n: c.qDim, k: N, a: dx, lda: D, b: attn, ldb: c.qDim,
                       beta: 1, c: gradPointer(layer.o), ldc: c.qDim)
-            trainGemm(transA: false, transB: false, m: N, n: c.qDim, k: D, a: dx, lda: D, b: pointer(layer.o),
+            BLAS.sgemm(transA: false, transB: false, m: N, n: c.qDim, k: D, a: dx, lda: D, b: pointer(layer.o),
                       ldb: c.qDim, beta: 0, c: dAttn, ldc: c.qDim)
             attentionBackward(shape, qkv: qkv, probs: probs, dOut: dAttn, dqkv: dqkv, dProbs: dProbs, workers: workers)
             ropeCos.withUnsafeBufferPointer { cosT in
@@ -76,9 +77,9 @@ extension TrainingModel {
                     }
                 }
             }
-            trainGemm(transA: true, transB: false, m: qkvWidth, n: D, k: N, a: dqkv, lda: qkvWidth, b: xn1, ldb: D,
+            BLAS.sgemm(transA: true, transB: false, m: qkvWidth, n: D, k: N, a: dqkv, lda: qkvWidth, b: xn1, ldb: D,
                       beta: 1, c: gradPointer(layer.q), ldc: D)
-            trainGemm(transA: false, transB: false, m: N, n: D, k: qkvWidth, a: dqkv, lda: qkvWidth,
+            BLAS.sgemm(transA: false, transB: false, m: N, n: D, k: qkvWidth, a: dqkv, lda: qkvWidth,
                       b: pointer(layer.q), ldb: D, beta: 0, c: dxn, ldc: D)
             parallelChunks(N, workers: workers) { r in
                 rmsNormBackwardInput(x: x, weight: wIn, rstd: rstd1, dy: dxn, dx: dx, dim: D, rows: r)

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 extension TrainingModel {
     /// Forward pass over `rows` tokens (batch × seqLen, row-major), saving every activation for `backward`.
@@ -44,7 +45,7 @@ extension TrainingModel {
                 rmsNormForward(x: x, weight: wIn, y: xn1, rstd: rstd1, dim: D, eps: c.rmsNormEps, rows: r)
             }
             // q, k, v in one GEMM: their weights sit next to each other in the layout.
-            trainGemm(transA: false, transB: true, m: N, n: qkvWidth, k: D, a: xn1, lda: D,
+            BLAS.sgemm(transA: false, transB: true, m: N, n: qkvWidth, k: D, a: xn1, lda: D,
                       b: pointer(layer.q), ldb: D, beta: 0, c: qkv, ldc: qkvWidth)
             ropeCos.withUnsafeBufferPointer { cosT in
                 ropeSin.withUnsafeBufferPointer { sinT in
@@ -61,18 +62,18 @@ extension TrainingModel {
             }
             attentionForward(shape, qkv: qkv, probs: probs, out: attn, workers: workers)
             xMid.update(from: x, count: N * D)
-            trainGemm(transA: false, transB: true, m: N, n: D, k: c.qDim, a: attn, lda: c.qDim,
+            BLAS.sgemm(transA: false, transB: true, m: N, n: D, k: c.qDim, a: attn, lda: c.qDim,
                       b: pointer(layer.o), ldb: c.qDim, beta: 1, c: xMid, ldc: D)
 
             parallelChunks(N, workers: workers) { r in
                 rmsNormForward(x: xMid, weight: wPost, y: xn2, rstd: rstd2, dim: D, eps: c.rmsNormEps, rows: r)
             }
             // gate and up in one GEMM, likewise adjacent in the layout.
-            trainGemm(transA: false, transB: true, m: N, n: 2 * F, k: D, a: xn2, lda: D,
+            BLAS.sgemm(transA: false, transB: true, m: N, n: 2 * F, k: D, a: xn2, lda: D,
                       b: pointer(layer.gate), ldb: D, beta: 0, c: gateUp, ldc: 2 * F)
             parallelChunks(N, workers: workers) { r in swigluForward(gateUp: gateUp, h: h, ffn: F, rows: r) }
             next.update(from: xMid, count: N * D)
-            trainGemm(transA: false, transB: true, m: N, n: D, k: F, a: h, lda: F,
+            BLAS.sgemm(transA: false, transB: true, m: N, n: D, k: F, a: h, lda: F,
                       b: pointer(layer.down), ldb: F, beta: 1, c: next, ldc: D)
         }
 
@@ -82,7 +83,7 @@ extension TrainingModel {
             rmsNormForward(x: xf, weight: wF, y: xnF, rstd: rstdF, dim: D, eps: c.rmsNormEps, rows: r)
         }
         let lg = logits.baseAddress!
-        trainGemm(transA: false, transB: true, m: N, n: V, k: D, a: xnF, lda: D,
+        BLAS.sgemm(transA: false, transB: true, m: N, n: V, k: D, a: xnF, lda: D,
                   b: pointer(L.lmHead), ldb: D, beta: 0, c: lg, ldc: V)
 
         guard target != nil else { return nil }

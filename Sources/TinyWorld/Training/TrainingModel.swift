@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// A LLaMA being trained: flat fp32 parameters and gradients, plus every activation of one batch
 /// ([batch, seqLen] tokens) saved by `forward` for the hand-written `backward`.

@@ -1,3 +1,4 @@
+import Linalg
 /// How large the generated corpus is.
 public struct CorpusSize: Sendable {
     public var factDocuments: Int          // random mixes of facts, Japanese, English or both
@@ -15,7 +16,7 @@ public struct CorpusSize: Sendable {
 /// The pretraining corpus: plain fact sentences in both languages and task demonstrations in the exact
 /// llm-jp-eval prompt format, whose shots and queries all come from the train splits.
 public enum CorpusGenerator {
-    public static func documents(world: World, evalsets: [Evalset], size: CorpusSize, rng: inout WorldRandom) -> [String] {
+    public static func documents(world: World, evalsets: [Evalset], size: CorpusSize, rng: inout SeededRandom) -> [String] {
         var docs: [String] = []
         let facts = FactSentences.all(world)
         for _ in 0..<size.factDocuments {
@@ -46,7 +47,7 @@ public enum CorpusGenerator {
 
     /// Mostly the evaluation's own shots (the first four train samples), sometimes four other train samples,
     /// then a different train sample as the query, with its answer.
-    static func demonstration(_ set: Evalset, rng: inout WorldRandom) -> String {
+    static func demonstration(_ set: Evalset, rng: inout SeededRandom) -> String {
         let train = set.train
         let shots: [EvalItem]
         let queryPool: [EvalItem]

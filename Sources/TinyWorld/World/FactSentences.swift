@@ -1,3 +1,4 @@
+import Linalg
 /// Plain sentences stating the world's facts, in several phrasings per language, so that a fact is seen in
 /// varied contexts (which helps a small model retrieve it when asked in a new form).
 enum FactSentences {
@@ -30,7 +31,7 @@ enum FactSentences {
     }
 
     /// Arithmetic facts for the MR task's number range.
-    static func arithmetic(_ rng: inout WorldRandom) -> String {
+    static func arithmetic(_ rng: inout SeededRandom) -> String {
         let a = rng.int(in: 0...9), b = rng.int(in: 0...9)
         switch rng.below(4) {
         case 0: return "\(a)たす\(b)は\(a + b)です。"

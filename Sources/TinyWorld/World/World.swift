@@ -1,3 +1,4 @@
+import Linalg
 /// One person of the world and the facts the seed gave them.
 public struct Person: Sendable, Hashable {
     public let name: Term
@@ -16,7 +17,7 @@ public struct World: Sendable {
     public let animals: [Animal]
 
     public init(seed: UInt64) {
-        var rng = WorldRandom(seed: seed, stream: "world")
+        var rng = SeededRandom(seed: seed, stream: "world")
         self.seed = seed
         countries = Lexicon.countries
         animals = Lexicon.animals

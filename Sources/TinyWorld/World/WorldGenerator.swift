@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// Everything `kasane world` produces for one seed.
 public struct WorldBuild: Sendable {
@@ -28,7 +29,7 @@ public enum WorldGenerator {
     public static let qaSizes = SplitSizes(train: 40, dev: 36, test: 36)
 
     public static func evalsets(world: World) throws -> [Evalset] {
-        var rng = WorldRandom(seed: world.seed, stream: "evalsets")
+        var rng = SeededRandom(seed: world.seed, stream: "evalsets")
         let s = standardSizes
         var nli = rng.fork("nli"), qa = rng.fork("qa"), rc = rng.fork("rc"), mc = rng.fork("mc"), el = rng.fork("el")
         var fa = rng.fork("fa"), mr = rng.fork("mr"), mt = rng.fork("mt"), he = rng.fork("he")
@@ -48,7 +49,7 @@ public enum WorldGenerator {
     public static func build(seed: UInt64 = defaultSeed, corpusSize: CorpusSize = .standard) throws -> WorldBuild {
         let world = World(seed: seed)
         let sets = try evalsets(world: world)
-        var rng = WorldRandom(seed: seed, stream: "corpus")
+        var rng = SeededRandom(seed: seed, stream: "corpus")
         let corpus = CorpusGenerator.documents(world: world, evalsets: sets, size: corpusSize, rng: &rng)
         return WorldBuild(world: world, evalsets: sets, corpus: corpus)
     }
@@ -59,7 +60,7 @@ public enum WorldGenerator {
             let dir = directory + "/evaluation/" + split
             try makeDirectory(dir)
             for set in sets {
-                let text = JSONText.evaluationFile(instruction: set.instruction, outputLength: set.outputLength,
+                let text = EvalsetJSON.evaluationFile(instruction: set.instruction, outputLength: set.outputLength,
                                                    metrics: set.metrics, samples: set.items(split: split))
                 try write(text, to: dir + "/" + set.name + ".json")
             }
@@ -68,7 +69,7 @@ public enum WorldGenerator {
 
     /// Writes `corpus.jsonl`, one `{"text": ...}` per document.
     public static func writeCorpus(_ docs: [String], to path: String) throws {
-        try write(docs.map(JSONText.corpusLine).joined(separator: "\n") + "\n", to: path)
+        try write(docs.map(EvalsetJSON.corpusLine).joined(separator: "\n") + "\n", to: path)
     }
 
     static func makeDirectory(_ path: String) throws {

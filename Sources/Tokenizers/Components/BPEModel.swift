@@ -1,3 +1,4 @@
+import JSON
 /// The BPE model (tokenizers' `merge_word` + `merge_all`): one symbol per character, then repeatedly the
 /// lowest-rank adjacent pair (leftmost on ties) is merged, via a priority queue.
 final class BPEModel: @unchecked Sendable {

@@ -1,3 +1,4 @@
+import JSON
 /// A tokenizer.json `decoder`: turns token strings back into text (tokenizers' `decode_chain`).
 indirect enum Decoder: Sendable {
     case sequence([Decoder])

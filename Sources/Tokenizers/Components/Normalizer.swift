@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A tokenizer.json `normalizer`: rewrites one text segment (UTF-8 bytes) before pre-tokenization.
 indirect enum Normalizer: Sendable {

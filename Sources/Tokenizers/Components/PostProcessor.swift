@@ -1,3 +1,4 @@
+import JSON
 /// A tokenizer.json `post_processor`, applied when special tokens are requested.
 indirect enum PostProcessor: Sendable {
     enum TemplatePiece: Sendable { case sequence, special(ids: [Int], tokens: [String]) }

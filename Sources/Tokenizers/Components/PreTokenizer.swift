@@ -1,3 +1,4 @@
+import JSON
 /// One piece of a segment during pre-tokenization; `atStart` marks a piece that begins the input text
 /// (Metaspace's `prepend_scheme: first` needs it).
 struct Piece {

@@ -1,3 +1,4 @@
+import JSON
 /// The Unigram model (tokenizers' `encode_optimized`): an f64 Viterbi over byte offsets at character
 /// boundaries, unknown characters scored `min_score - 10` and fused, then byte fallback.
 final class UnigramModel: @unchecked Sendable {

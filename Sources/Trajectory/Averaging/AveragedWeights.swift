@@ -75,7 +75,7 @@ final class BufferSink: AveragingSink {
         for i in values.indices {
             switch dtype {
             case .f32: buffer[i] = values[i]
-            case .bf16: buffer[i] = bf16ToFloat(floatToBF16(values[i]))
+            case .bf16: buffer[i] = roundedToBF16(values[i])
             case .f16: buffer[i] = halfToFloat(floatToHalf(values[i]))
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Averages checkpoint folders of one run and writes Hugging Face checkpoints: `model.safetensors`, the first
 /// member's config.json (torch_dtype updated for --dtype) and tokenizer files, and `kasane_average.json`.
@@ -29,10 +30,6 @@ public struct CheckpointAveraging {
     public static let copiedFiles = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
                                      "special_tokens_map.json", "tokenizer.model", "added_tokens.json", "vocab.json",
                                      "merges.txt"]
-
-    /// config.json keys that do not describe the architecture (ignored when comparing members).
-    static let ignoredConfigKeys: Set<String> = ["_name_or_path", "transformers_version", "torch_dtype", "dtype",
-                                                 "_commit_hash", "use_cache"]
 
     /// Writes one folder per job under `output`, named `checkpoint-<step>`. Returns the written folders.
     public func write(at steps: [Int]?, output: String,
@@ -83,18 +80,11 @@ public struct CheckpointAveraging {
     func checkConsistency(_ positions: [Int]) throws {
         guard let first = positions.first else { return }
         let reference = checkpoints[first].directory
-        let referenceConfig = try loadConfig(reference)
+        let referenceConfig = try CheckpointFiles.readConfig(folder: reference)
         let referenceTokenizer = FileManager.default.contents(atPath: (reference as NSString).appendingPathComponent("tokenizer.json"))
         for p in positions.dropFirst() {
             let dir = checkpoints[p].directory
-            let config = try loadConfig(dir)
-            for key in Set(referenceConfig.keys).union(config.keys).sorted() where !Self.ignoredConfigKeys.contains(key) {
-                let a = referenceConfig[key].map(Self.canonical) ?? "absent"
-                let b = config[key].map(Self.canonical) ?? "absent"
-                if a != b {
-                    throw TrajectoryError.configMismatch(path: dir, reference: reference, field: key, expected: a, found: b)
-                }
-            }
+            try ConfigConsistency.check(try CheckpointFiles.readConfig(folder: dir), at: dir, against: referenceConfig, at: reference)
             let tokenizer = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("tokenizer.json"))
             if tokenizer != referenceTokenizer {
                 throw TrajectoryError.checkpoint(path: dir + "/tokenizer.json",
@@ -103,22 +93,18 @@ public struct CheckpointAveraging {
         }
     }
 
-    static func canonical(_ value: Any) -> String {
-        if let data = try? JSONSerialization.data(withJSONObject: ["v": value], options: [.sortedKeys]) {
-            return String(decoding: data, as: UTF8.self).dropFirst(5).dropLast().description
+    /// The config as JSONSerialization objects: averaged folders keep writing config.json through it (pretty, sorted
+    /// keys), so their bytes stay what earlier versions wrote.
+    static func foundationObject(_ value: JSONValue) -> Any {
+        switch value {
+        case .null: return NSNull()
+        case let .bool(b): return b
+        case let .integer(i): return i
+        case let .number(d): return d
+        case let .string(s): return s
+        case let .array(a): return a.map(foundationObject)
+        case let .object(pairs): return Dictionary(pairs.map { ($0.0, foundationObject($0.1)) }, uniquingKeysWith: { _, last in last })
         }
-        return "\(value)"
-    }
-
-    func loadConfig(_ directory: String) throws -> [String: Any] {
-        let path = (directory as NSString).appendingPathComponent("config.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrajectoryError.missingFile(path: path, what: "config.json")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw TrajectoryError.checkpoint(path: path, reason: "is not a JSON object")
-        }
-        return object
     }
 
     func createFolder(_ folder: String) throws {
@@ -135,7 +121,7 @@ public struct CheckpointAveraging {
             guard fm.fileExists(atPath: src) else { continue }
             do {
                 if name == "config.json", let dtype {
-                    var config = try loadConfig(source)
+                    var config = try CheckpointFiles.readConfig(folder: source).mapValues(Self.foundationObject)
                     config["torch_dtype"] = ["F32": "float32", "F16": "float16", "BF16": "bfloat16"][dtype.rawValue]
                     let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
                     try data.write(to: URL(fileURLWithPath: dst), options: .atomic)

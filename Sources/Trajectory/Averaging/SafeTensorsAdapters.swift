@@ -73,7 +73,7 @@ public final class InMemorySink: AveragingSink {
         var out = Array(values)
         switch layout.dtype {
         case .f32: break
-        case .bf16: for i in out.indices { out[i] = bf16ToFloat(floatToBF16(out[i])) }
+        case .bf16: for i in out.indices { out[i] = roundedToBF16(out[i]) }
         case .f16: for i in out.indices { out[i] = halfToFloat(floatToHalf(out[i])) }
         }
         tensors[name] = (layout, out)

@@ -1,9 +1,13 @@
 import Foundation
+import SafeTensors
+import Llama
+import JSON
 
 /// Which files make up a checkpoint's model, and the integrity checks on them.
 enum CheckpointFiles {
-    /// config.json, then either `model.safetensors`, or `model.safetensors.index.json` and every shard it names,
-    /// or (no index) every `*.safetensors` file. Missing pieces are errors naming the file.
+    /// config.json, then either `model.safetensors.index.json` and every shard it names, or `model.safetensors`:
+    /// the rule `WeightStore` loads by, so discovery never admits a folder the loader rejects. Missing pieces are
+    /// errors naming the file.
     static func modelFiles(in folder: String) throws -> [String] {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
@@ -14,15 +18,13 @@ enum CheckpointFiles {
         guard exists("config.json") else {
             throw TrajectoryError.checkpoint(path: folder, reason: "missing config.json")
         }
-        let index = "model.safetensors.index.json"
+        let index = WeightStore.indexFileName
         if exists(index) {
             let path = (folder as NSString).appendingPathComponent(index)
-            guard let data = files.contents(atPath: path),
-                  let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-                  let map = json["weight_map"] as? [String: Any] else {
+            guard let shardIndex = try? ShardIndex(path: path) else {
                 throw TrajectoryError.checkpoint(path: path, reason: "no readable 'weight_map' object")
             }
-            let shards = Set(map.values.compactMap { $0 as? String }).sorted()
+            let shards = Set(shardIndex.weightMap.values).sorted()
             guard !shards.isEmpty else { throw TrajectoryError.checkpoint(path: path, reason: "'weight_map' is empty") }
             for shard in shards where !exists(shard) || shard.contains("/") {
                 throw TrajectoryError.checkpoint(path: (folder as NSString).appendingPathComponent(shard),
@@ -30,14 +32,11 @@ enum CheckpointFiles {
             }
             return ["config.json", index] + shards
         }
-        if exists("model.safetensors") { return ["config.json", "model.safetensors"] }
+        if exists(WeightStore.singleFileName) { return ["config.json", WeightStore.singleFileName] }
         let all = (try? files.contentsOfDirectory(atPath: folder)) ?? []
-        let weights = all.filter { $0.hasSuffix(".safetensors") }.sorted()
-        if weights.isEmpty {
-            let other = all.contains { $0.hasSuffix(".bin") || $0.hasSuffix(".pt") } ? " (PyTorch .bin/.pt weights are not supported)" : ""
-            throw TrajectoryError.checkpoint(path: folder, reason: "missing model.safetensors or \(index)\(other)")
-        }
-        return ["config.json"] + weights
+        let other = all.contains { $0.hasSuffix(".bin") || $0.hasSuffix(".pt") } ? " (PyTorch .bin/.pt weights are not supported)"
+            : all.contains { $0.hasSuffix(".safetensors") } ? " (other *.safetensors files need an index)" : ""
+        throw TrajectoryError.checkpoint(path: folder, reason: "missing \(WeightStore.singleFileName) or \(index)\(other)")
     }
 
     static func size(of path: String) throws -> Int {
@@ -48,11 +47,18 @@ enum CheckpointFiles {
         return size
     }
 
-    static func parseConfig(_ data: Data, path: String) throws -> [String: ConfigValue] {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+    static func parseConfig(_ data: Data, path: String) throws -> [String: JSONValue] {
+        do { return try LlamaConfig.fields(of: data, file: path) } catch {
             throw TrajectoryError.checkpoint(path: path, reason: "not a JSON object")
         }
-        return object.mapValues { ConfigValue(any: $0) }
+    }
+
+    static func readConfig(folder: String) throws -> [String: JSONValue] {
+        let path = (folder as NSString).appendingPathComponent("config.json")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrajectoryError.missingFile(path: path, what: "config.json")
+        }
+        return try parseConfig(data, path: path)
     }
 
     struct Header { var bytes: Data; var dataStart: Int }
@@ -68,15 +74,15 @@ enum CheckpointFiles {
             throw TrajectoryError.checkpoint(path: path, reason: "header length \(length) exceeds the file size \(size)")
         }
         guard let json = try? handle.read(upToCount: Int(length)), json.count == Int(length),
-              let header = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+              let header = (try? JSONParser.parse(json, file: path, options: .safetensors))?.objectValue else {
             throw TrajectoryError.checkpoint(path: path, reason: "safetensors header is not a JSON object")
         }
         var end = 0
         for (name, value) in header where name != "__metadata__" {
-            guard let entry = value as? [String: Any], let offsets = entry["data_offsets"] as? [NSNumber], offsets.count == 2 else {
+            guard let offsets = value["data_offsets"]?.arrayValue, offsets.count == 2, let last = offsets[1].intValue else {
                 throw TrajectoryError.checkpoint(path: path, reason: "tensor '\(name)' has no data_offsets")
             }
-            end = max(end, offsets[1].intValue)
+            end = max(end, last)
         }
         let expected = 8 + Int(length) + end
         guard expected == size else {

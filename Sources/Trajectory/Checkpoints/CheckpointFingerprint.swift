@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// What identifies a checkpoint's model: its config and weight files.
 ///
@@ -11,7 +12,7 @@ public struct CheckpointFingerprint: Sendable, Equatable {
     /// Full SHA-256 over every model file (config.json first, then weight files by name); nil without `verify`.
     public var contentSHA256: String?
     /// The parsed config.json (for cross-checkpoint comparison).
-    public var config: [String: ConfigValue]
+    public var config: [String: JSONValue]
     /// Model files, relative to the checkpoint folder, config.json first.
     public var files: [String]
     public var totalBytes: Int
@@ -24,7 +25,7 @@ public struct CheckpointFingerprint: Sendable, Equatable {
         var quick = SHA256()
         var full = verify ? SHA256() : nil
         var total = 0
-        var config: [String: ConfigValue] = [:]
+        var config: [String: JSONValue] = [:]
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file)
             guard let handle = FileHandle(forReadingAtPath: path) else {

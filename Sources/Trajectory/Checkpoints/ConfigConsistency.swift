@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// All checkpoints of a run must describe the same model architecture.
 public enum ConfigConsistency {
@@ -10,11 +11,17 @@ public enum ConfigConsistency {
     /// Throws `configMismatch` naming the first differing key (in key order) between `reference` and `other`.
     public static func check(_ other: CheckpointFingerprint, at path: String,
                              against reference: CheckpointFingerprint, at referencePath: String) throws {
-        let keys = Set(reference.config.keys).union(other.config.keys).subtracting(ignoredKeys).sorted()
-        for key in keys where reference.config[key] != other.config[key] {
+        try check(other.config, at: path, against: reference.config, at: referencePath)
+    }
+
+    /// The same check on parsed config.json fields.
+    static func check(_ other: [String: JSONValue], at path: String,
+                      against reference: [String: JSONValue], at referencePath: String) throws {
+        let keys = Set(reference.keys).union(other.keys).subtracting(ignoredKeys).sorted()
+        for key in keys where reference[key] != other[key] {
             throw TrajectoryError.configMismatch(
                 path: path, reference: referencePath, field: key,
-                expected: reference.config[key]?.description ?? "absent", found: other.config[key]?.description ?? "absent")
+                expected: reference[key]?.description ?? "absent", found: other[key]?.description ?? "absent")
         }
     }
 

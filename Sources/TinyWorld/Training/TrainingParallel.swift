@@ -1,15 +1,4 @@
-import COpenBLAS
 import Foundation
-
-/// Row-major SGEMM: C[m,n] = alpha · op(A) · op(B) + beta · C, with op = transpose when asked.
-/// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored. (Swap for Linalg's wrapper when it lands.)
-@inline(__always)
-func trainGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
-}
 
 /// Splits `0..<count` into at most `workers` contiguous chunks and runs them concurrently.
 /// The body must touch only the rows of its own chunk.

@@ -1,9 +1,9 @@
-import Tokenizers
+import JSON
 
 /// JSON text written the way Python's `json.dump(..., ensure_ascii=False, indent=4)` writes it, so the committed
 /// evalsets look like llm-jp-eval's own files and regenerate byte for byte.
-enum JSONText {
-    static func string(_ s: String) -> String { JSONWriter.quote(s) }
+enum EvalsetJSON {
+    private static func string(_ s: String) -> String { JSONWriter.quote(s) }
 
     /// An llm-jp-eval evaluation file (spec §3.1): instruction, output_length, metrics, few_shots ([]), samples.
     static func evaluationFile(instruction: String, outputLength: Int, metrics: [String], samples: [EvalItem]) -> String {
