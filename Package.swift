@@ -18,7 +18,9 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "Linalg", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        // Kernels that need per-function target attributes (AVX2/FMA/F16C chosen at run time) and glibc's CPU masks.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Linalg", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "SafeTensors", dependencies: ["Linalg"], swiftSettings: fast),
         .target(name: "Tokenizers", swiftSettings: fast),
         .target(name: "Llama", dependencies: ["Linalg", "SafeTensors"], swiftSettings: fast),
