@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates Tests/TrajectoryTests/Fixtures/tiny-world-pin/: a REGRESSION pin, not a reference value. It records
+# what Kasane itself stored for two tiny-world checkpoints (predictions, scores, aggregates, the stability table),
+# so that redesigns can prove behaviour unchanged. The first version was made by main at 9f81f83 (before #10).
+# Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
+# Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kasane=$(realpath "${1:-.build/release/kasane}")
+fixture=$PWD/Tests/TrajectoryTests/Fixtures/tiny-world-pin
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/models"
+cp "$fixture/recipe.json" "$tmp/models/recipe.json"
+"$kasane" world --output "$tmp/models/tiny-world/world" >/dev/null
+"$kasane" pretrain --config "$tmp/models/recipe.json" --output "$tmp/models/run" --log-every 80 >/dev/null
+"$kasane" eval --checkpoints "$tmp/models/run" --evalsets "$PWD/evalsets/tiny-world" --db "$tmp/r.sqlite" \
+  --run tiny-pin --max-samples 20 --quiet >/dev/null
+"$kasane" ensemble --db "$tmp/r.sqlite" --window 2 >/dev/null
+"$kasane" stability --db "$tmp/r.sqlite" --last-fraction all --windows 1,2 --json "$tmp/stability.json" >/dev/null
+"$kasane" export --db "$tmp/r.sqlite" --format jsonl --output "$tmp/export" >/dev/null
+for f in export/predictions.jsonl export/scores.jsonl export/aggregates.jsonl stability.json; do
+  sed "s#$tmp#\$TMP#g" "$tmp/$f" > "$fixture/$(basename "$f")"
+done
+echo "wrote $fixture"
