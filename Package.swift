@@ -19,7 +19,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "JSON", swiftSettings: fast),
-        .target(name: "Linalg", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        // Kernels that need per-function target attributes (AVX2/FMA/F16C chosen at run time) and glibc's CPU masks.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Linalg", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"], swiftSettings: fast),
         .target(name: "Tokenizers", dependencies: ["JSON"], swiftSettings: fast),
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),

@@ -74,8 +74,10 @@ public enum BLAS {
 
     /// Call first thing in `main`. If OpenBLAS picked slower kernels than this CPU supports, re-executes the
     /// process once with `OPENBLAS_CORETYPE` set. Never overrides a value the user set. Returns only if no re-exec
-    /// happened (or it failed, in which case we go on with the slow core).
+    /// happened (or it failed, in which case we go on with the slow core), with Kasane's pool and OpenBLAS both
+    /// sized to the CPU allocation.
     public static func ensureFastCore() {
+        defer { Parallel.start() }
         let env = currentEnvironment()
         let detected = env[assumeCoreVariable] ?? coreName
         let decision = decide(coreName: detected, cpu: CPUFeatures.current, environment: env)

@@ -14,13 +14,11 @@ public func parallelFor(_ range: Range<Int>, body: (Int) -> Void) {
 }
 
 public enum Parallel {
-    /// Threads used by `parallelFor`, caller included: `KASANE_THREADS` if set, else the number of online CPUs.
+    /// Threads used by `parallelFor`, caller included: the process's CPU allocation (`CPUAllocation.current`).
     public static var threadCount: Int { WorkerPool.shared.threadCount }
 
-    static func configuredThreadCount() -> Int {
-        if let v = getenv("KASANE_THREADS"), let n = Int(String(cString: v)), n > 0 { return min(n, 256) }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
+    /// Starts the pool and gives OpenBLAS the same thread count (call once at start; later calls do nothing new).
+    public static func start() { _ = WorkerPool.shared }
 }
 
 /// A non-escaping closure made storable for the duration of one `run`; the pool never keeps it past that.
@@ -35,7 +33,11 @@ private final class Job: @unchecked Sendable {
 }
 
 final class WorkerPool: @unchecked Sendable {
-    static let shared = WorkerPool(threads: Parallel.configuredThreadCount())
+    static let shared: WorkerPool = {
+        let threads = CPUAllocation.current.threads
+        BLAS.threadCount = threads
+        return WorkerPool(threads: threads)
+    }()
 
     let threadCount: Int
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)

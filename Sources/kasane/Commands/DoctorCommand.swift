@@ -34,6 +34,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 "blas_core": BLAS.coreName, "core_decision": decision,
                 "openblas_coretype_env": env["OPENBLAS_CORETYPE"] ?? NSNull(),
                 "blas_threads": BLAS.threadCount, "parallel_threads": Parallel.threadCount,
+                "threads_source": CPUAllocation.current.source,
                 "online_cpus": ProcessInfo.processInfo.activeProcessorCount,
                 "sgemm": ["size": m.size, "runs": m.runs, "seconds": m.seconds, "gflops": gflops],
             ]
@@ -47,7 +48,7 @@ struct DoctorCommand: AsyncParsableCommand {
         print("OpenBLAS core:     \(BLAS.coreName) (\(decision))")
         print("OPENBLAS_CORETYPE: \(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
         print("BLAS threads:      \(BLAS.threadCount)")
-        print("Kasane threads:    \(Parallel.threadCount) (KASANE_THREADS to change)")
+        print("Kasane threads:    \(Parallel.threadCount) (from \(CPUAllocation.current.source); KASANE_THREADS to change)")
         print("sgemm \(m.size)x\(m.size)x\(m.size): \(gflops) GFLOP/s (\(m.runs) runs in \(String(format: "%.2f", m.seconds)) s)")
     }
 }
