@@ -2,7 +2,7 @@
 SWIFT        ?= swift
 BUILD_FLAGS  ?= -c release
 KASANE       := .build/release/kasane
-APT_PACKAGES := libopenblas-dev pkg-config libsqlite3-dev chromium
+APT_PACKAGES := libopenblas-dev pkg-config libsqlite3-dev chromium libmecab-dev mecab-ipadic-utf8
 
 .PHONY: all deps build test bench models demo clean
 

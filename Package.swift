@@ -16,13 +16,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+        .systemLibrary(name: "CMeCab", providers: [.apt(["libmecab-dev", "mecab-ipadic-utf8"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Linalg", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "SafeTensors", dependencies: ["Linalg"], swiftSettings: fast),
         .target(name: "Tokenizers", swiftSettings: fast),
         .target(name: "Llama", dependencies: ["Linalg", "SafeTensors"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["Llama", "Tokenizers"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["Llama", "Tokenizers", "CMeCab"], swiftSettings: fast),
         .target(name: "Trajectory", dependencies: ["Evaluation", "CSQLite"], swiftSettings: fast),
         .target(name: "TinyWorld", dependencies: ["COpenBLAS", "Linalg", "SafeTensors", "Llama", "Tokenizers", "Evaluation"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
