@@ -2,7 +2,8 @@
 SWIFT        ?= swift
 BUILD_FLAGS  ?= -c release
 KASANE       := .build/release/kasane
-APT_PACKAGES := libopenblas-dev pkg-config libsqlite3-dev chromium slurmctld slurmd slurm-client munge
+APT_PACKAGES := libopenblas-dev pkg-config libsqlite3-dev chromium libmecab-dev mecab-ipadic-utf8 \
+                slurmctld slurmd slurm-client munge
 
 .PHONY: all deps build test bench models demo clean
 

@@ -16,6 +16,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+        .systemLibrary(name: "CMeCab", providers: [.apt(["libmecab-dev", "mecab-ipadic-utf8"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "JSON", swiftSettings: fast),
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"], swiftSettings: fast),
         .target(name: "Tokenizers", dependencies: ["JSON"], swiftSettings: fast),
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["Llama", "Tokenizers"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["CMeCab", "Llama", "Tokenizers"], swiftSettings: fast),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors"], swiftSettings: fast),
         .target(name: "TinyWorld", dependencies: ["JSON", "Linalg", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [

@@ -15,16 +15,31 @@ public enum Bleu {
         }
     }
 
-    /// `BLEU(tokenize="13a").corpus_score(hypotheses, [references]).score` (0…100).
-    public static func corpus(hypotheses: [String], references: [String], effectiveOrder: Bool = false) -> Double {
+    /// sacrebleu's tokenizer: `13a` (the default, bleu_en) or `ja-mecab` (`trg_lang="ja"`, bleu_ja).
+    public enum Tokenization: Sendable { case thirteenA, jaMecab }
+
+    /// `BLEU(tokenize=…).corpus_score(hypotheses, [references]).score` (0…100). ja-mecab needs MeCab's IPAdic
+    /// (`MeCabWords.unavailableReason` is nil); without it every segment is empty and the score 0.
+    public static func corpus(hypotheses: [String], references: [String], effectiveOrder: Bool = false,
+                              tokenization: Tokenization = .thirteenA) -> Double {
+        let words = wordSplitter(tokenization)
         var stats = Stats()
-        for (h, r) in zip(hypotheses, references) { stats.add(segment(Tokenizer13a.tokens(h), Tokenizer13a.tokens(r))) }
+        for (h, r) in zip(hypotheses, references) { stats.add(segment(words(h), words(r))) }
         return score(stats, effectiveOrder: effectiveOrder)
     }
 
     /// `BLEU(effective_order=True).sentence_score(hypothesis, [reference]).score`.
-    public static func sentence(hypothesis: String, reference: String) -> Double {
-        corpus(hypotheses: [hypothesis], references: [reference], effectiveOrder: true)
+    public static func sentence(hypothesis: String, reference: String, tokenization: Tokenization = .thirteenA) -> Double {
+        corpus(hypotheses: [hypothesis], references: [reference], effectiveOrder: true, tokenization: tokenization)
+    }
+
+    static func wordSplitter(_ tokenization: Tokenization) -> (String) -> [String] {
+        switch tokenization {
+        case .thirteenA: return Tokenizer13a.tokens
+        case .jaMecab:
+            guard case let .success(mecab) = MeCabWords.shared else { return { _ in [] } }
+            return mecab.words
+        }
     }
 
     /// llm-jp-eval v1.4.1: `BLEU(effective_order=True).corpus_score(pred, [gold])` with strings, so character k of

@@ -14,9 +14,7 @@ public enum MetricName: String, Sendable, CaseIterable {
     public func notComputedReason(bleu: BleuMode) -> String? {
         switch self {
         case .exactMatch, .charF1, .setF1, .pearson, .spearman, .bleuEn: return nil
-        case .bleuJa:
-            return bleu == .llmJpEvalCompat ? nil : "not computed: needs sacrebleu's ja-mecab tokenizer (MeCab + IPAdic)"
-        case .rouge1, .rouge2, .rougeLsum: return "not computed: needs MeCab + IPAdic tokenization (RougeJa)"
+        case .bleuJa, .rouge1, .rouge2, .rougeLsum: return MeCabWords.unavailableReason
         case .cometWmt22: return "not computed: needs the Unbabel/wmt22-comet-da neural model"
         case .bertScoreEnF1, .bertScoreJaF1: return "not computed: needs a BERTScore neural model"
         case .codeExec, .pylintCheck: return "not computed: needs executing generated Python code"

@@ -23,7 +23,12 @@ public enum Scoring {
         case .setF1: return SetF1.score(prediction: prediction, gold: gold)
         case .bleuEn, .bleuJa:
             return bleu == .llmJpEvalCompat ? Bleu.llmJpEvalCompat(prediction: prediction, gold: gold)
-                                            : Bleu.sentence(hypothesis: prediction, reference: gold)
+                : Bleu.sentence(hypothesis: prediction, reference: gold,
+                                tokenization: metric == .bleuJa ? .jaMecab : .thirteenA)
+        case .rouge1, .rouge2, .rougeLsum:
+            guard let kind = Rouge.Kind(rawValue: metric.rawValue),
+                  case let .success(mecab) = MeCabWords.shared else { return .nan }
+            return Rouge.score(kind, prediction: prediction, gold: gold, words: mecab.words)
         default: return .nan   // not reached: filtered by the callers
         }
     }
@@ -52,6 +57,8 @@ public enum Scoring {
                 values[name] = metric == .pearson ? Correlation.pearson(x, y) : Correlation.spearman(x, y)
             case .bleuEn where bleu == .sacrebleu:
                 values[name] = Bleu.corpus(hypotheses: predictions, references: golds)
+            case .bleuJa where bleu == .sacrebleu:
+                values[name] = Bleu.corpus(hypotheses: predictions, references: golds, tokenization: .jaMecab)
             default:
                 var sum = 0.0
                 for (p, g) in zip(predictions, golds) { sum += value(metric, prediction: p, gold: g, bleu: bleu) }
