@@ -23,7 +23,7 @@ struct ScoringTests {
         let agg = fixture["aggregate"] as? [String: [String: Any]] ?? [:]
         for (strip, key) in [(true, "strip"), (false, "nostrip")] {
             let want = agg[key] ?? [:]
-            let got = Scoring.aggregateDetailed(byStrip[strip] ?? [])
+            let got = Scoring.aggregate(byStrip[strip] ?? [])
             let wantCats = want["categories"] as? [String: Double] ?? [:]
             #expect(Set(got.categories.keys) == Set(wantCats.keys).union(["STS"]))
             for (c, v) in wantCats { #expect(abs((got.categories[c] ?? .nan) - v) < 1e-12, "\(c)") }
@@ -42,18 +42,18 @@ struct ScoringTests {
         #expect(compat.metrics["bleu_ja"] != nil && compat.metrics["comet_wmt22"] == nil)
         #expect(compat.mainMetric == "bleu_ja")
         let nli = try Scoring.score(dataset: "jamp", metrics: ["exact_match"], predictions: ["a"], golds: ["a"])
-        let agg = Scoring.aggregateDetailed([compat, nli, s])
+        let agg = Scoring.aggregate([compat, nli, s])
         #expect(agg.labels["MT"]?.contains("comet_wmt22 not computed") == true)
         #expect(abs((agg.categories["MT"] ?? .nan) - (compat.main ?? .nan) / 100) < 1e-12)
         let cg = try Scoring.score(dataset: "mbpp", metrics: ["code_exec"], predictions: ["x"], golds: ["[]"])
-        let agg2 = Scoring.aggregateDetailed([nli, cg])
+        let agg2 = Scoring.aggregate([nli, cg])
         #expect(agg2.categories == ["NLI": 1] && agg2.avg == 1 && agg2.notComputed["CG"] != nil)
     }
 
     @Test func stsIsReportedButNotAveraged() throws {
         let sts = try Scoring.score(dataset: "jsts", metrics: ["pearson", "spearman"], predictions: ["1", "2", "4"], golds: ["1.0", "2.0", "3.0"])
         let nli = try Scoring.score(dataset: "jnli", metrics: ["exact_match"], predictions: ["a", "b"], golds: ["a", "c"])
-        let agg = Scoring.aggregateDetailed([sts, nli])
+        let agg = Scoring.aggregate([sts, nli])
         #expect(agg.categories["STS"] != nil)
         #expect(agg.avg == 0.5)
     }

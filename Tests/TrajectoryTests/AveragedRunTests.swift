@@ -10,16 +10,11 @@ import Testing
     let checkpoints = try CheckpointIndex(path: dir.file("ckpts")).checkpoints
     let store = try ResultStore(path: dir.file("r.sqlite"))
     let settings = StoreSettings(["shots": "4"])
-    _ = try TrajectoryRunner(store: store, backend: SyntheticBackend(),
-                             options: .init(runName: "run", source: "ckpts", settings: settings),
-                             log: try RunLog(path: nil), progress: { _ in }).run(checkpoints)
+    _ = try SyntheticModels().runner(store, settings: settings).run(checkpoints)
 
     let plan = AveragedModelPlan(checkpoints: checkpoints, window: CheckpointWindow(size: 2))
-    let backend = SyntheticBackend()
-    _ = try TrajectoryRunner(store: store, backend: backend,
-                             options: .init(runName: "run", source: "ckpts", settings: settings,
-                                            variant: { try plan.modelSpec(for: $0) }),
-                             log: try RunLog(path: nil), progress: { _ in }).run(plan.targets())
+    let backend = SyntheticModels()
+    _ = try backend.runner(store, settings: settings, variant: { try plan.modelSpec(for: $0) }).run(plan.targets())
     #expect(backend.loads == [200, 300, 400])
     let run = try store.run(named: "run")
     let averaged = try store.models(run: run.id, kind: .average)

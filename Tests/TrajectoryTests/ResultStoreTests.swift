@@ -1,3 +1,4 @@
+import Evaluation
 import CSQLite
 import Foundation
 import Testing
@@ -36,8 +37,8 @@ private func makeStore(_ dir: TempDir) throws -> (ResultStore, StoredRun, Stored
     #expect(try store.insertPredictions(changed, model: m100.id, dataset: dataset.id, replace: true) == 3)
     #expect(try store.predictions(model: m100.id, dataset: dataset.id)[0].prediction == "other")
 
-    let score = StoredScore(dataset: "jnli", category: "NLI", metrics: ["exact_match": 0.5], mainMetric: "exact_match",
-                            main: 0.5, examples: 3)
+    let score = DatasetScore(dataset: "jnli", category: "NLI", metrics: ["exact_match": 0.5], mainMetric: "exact_match",
+                            main: 0.5, sampleCount: 3)
     try store.setScore(score, model: m100.id, dataset: dataset.id)
     try store.setAggregates(["NLI": 0.5, "AVG": 0.25], model: m100.id)
     #expect(try store.scores(model: m100.id) == [score])

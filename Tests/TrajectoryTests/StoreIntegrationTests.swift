@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 @testable import Trajectory
@@ -19,23 +20,23 @@ import Testing
         for t in 0..<6 {
             let model = try store.registerModel(.raw(step: (t + 1) * 100, fingerprint: "fp\(t)", path: "/toy/\(t)"),
                                                 run: run.id)
-            let p0 = StoredPrediction(index: 0, promptHash: "a", promptTokens: 5, generated: e0[t] + "\n\n",
+            let p0 = PredictionRecord(index: 0, promptHash: "a", promptTokens: 5, generated: e0[t] + "\n\n",
                                       prediction: e0[t], gold: "entailment",
                                       metrics: ["exact_match": e0[t] == "entailment" ? 1 : 0])
-            let p1 = StoredPrediction(index: 1, promptHash: "b", promptTokens: 5, generated: e1[t],
+            let p1 = PredictionRecord(index: 1, promptHash: "b", promptTokens: 5, generated: e1[t],
                                       prediction: e1[t], gold: "contradiction",
                                       metrics: ["exact_match": e1[t] == "contradiction" ? 1 : 0])
             try store.insertPredictions([p0, p1], model: model.id, dataset: jnli.id)
             let jnliMain = ((e0[t] == "entailment" ? 1.0 : 0) + (e1[t] == "contradiction" ? 1.0 : 0)) / 2
-            try store.setScore(StoredScore(dataset: "jnli", category: "NLI", metrics: ["exact_match": jnliMain],
-                                           mainMetric: "exact_match", main: jnliMain, examples: 2),
+            try store.setScore(DatasetScore(dataset: "jnli", category: "NLI", metrics: ["exact_match": jnliMain],
+                                           mainMetric: "exact_match", main: jnliMain, sampleCount: 2),
                                model: model.id, dataset: jnli.id)
             let f1 = q[t] == "東京" ? 1.0 : 0.0  // token_sort_ratio of disjoint two-character strings is 0
-            try store.insertPredictions([StoredPrediction(index: 0, promptHash: "c", promptTokens: 3, generated: q[t],
+            try store.insertPredictions([PredictionRecord(index: 0, promptHash: "c", promptTokens: 3, generated: q[t],
                                                           prediction: q[t], gold: "東京", metrics: ["char_f1": f1])],
                                         model: model.id, dataset: niilc.id)
-            try store.setScore(StoredScore(dataset: "niilc", category: "QA", metrics: ["char_f1": f1],
-                                           mainMetric: "char_f1", main: f1, examples: 1),
+            try store.setScore(DatasetScore(dataset: "niilc", category: "QA", metrics: ["char_f1": f1],
+                                           mainMetric: "char_f1", main: f1, sampleCount: 1),
                                model: model.id, dataset: niilc.id)
         }
         return (store, run)
@@ -55,8 +56,7 @@ import Testing
         #expect(raw.table.steps == [100, 200, 300, 400, 500, 600] && raw.excluded.isEmpty)
         let result = try EnsembleBuilder.build(raw: raw.table, window: CheckpointWindow(size: 3),
                                                scorer: ScoringRescorer())
-        let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: run.id,
-                                                 aggregate: ScoringRescorer.aggregate)
+        let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: run.id)
         #expect(models.map(\.step) == [300, 400, 500, 600])
         #expect(models.allSatisfy { $0.kind == .ensemble && $0.spec.window == 3 && $0.spec.align == "trailing" })
         #expect(models[0].spec.members == [100, 200, 300])

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 @testable import Trajectory
@@ -6,7 +7,7 @@ import Testing
 /// as an evaluation of those checkpoints would.
 private func writeShard(_ path: String, steps: [Int], journal: ResultStore.Journal = .rollback,
                         settings: StoreSettings = StoreSettings(["shots": "4"]),
-                        edit: (inout [StoredPrediction]) -> Void = { _ in }) throws {
+                        edit: (inout [PredictionRecord]) -> Void = { _ in }) throws {
     let store = try ResultStore(path: path, journal: journal)
     let run = try store.openRun(name: "run", source: "/ckpts", settings: settings)
     let dataset = try store.registerDataset(DatasetSpec(name: "jnli", contentHash: "h1", category: "NLI",
@@ -19,8 +20,8 @@ private func writeShard(_ path: String, steps: [Int], journal: ResultStore.Journ
         edit(&records)
         try store.insertPredictions(records, model: model.id, dataset: dataset.id)
         let main = Double(records.filter { $0.prediction == $0.gold }.count) / 4
-        try store.setScore(StoredScore(dataset: "jnli", category: "NLI", metrics: ["exact_match": main],
-                                       mainMetric: "exact_match", main: main, examples: 4),
+        try store.setScore(DatasetScore(dataset: "jnli", category: "NLI", metrics: ["exact_match": main],
+                                       mainMetric: "exact_match", main: main, sampleCount: 4),
                            model: model.id, dataset: dataset.id)
         try store.setAggregates(["NLI": main, "AVG": main], model: model.id)
     }

@@ -36,10 +36,10 @@ enum Repo {
 }
 
 /// Synthetic predictions for store tests: deterministic in (model, dataset, index).
-func syntheticPredictions(model: Int, dataset: String, range: Range<Int>) -> [StoredPrediction] {
+func syntheticPredictions(model: Int, dataset: String, range: Range<Int>) -> [PredictionRecord] {
     range.map { i in
         let answer = (i + model) % 3 == 0 ? "はい" : "いいえ"
-        return StoredPrediction(index: i, promptHash: SHA256.hex("\(dataset)-\(i)"), promptTokens: 40 + i,
+        return PredictionRecord(index: i, promptHash: SHA256.hex("\(dataset)-\(i)"), promptTokens: 40 + i,
                                 generated: answer + "\n\n続き", prediction: answer, gold: "はい",
                                 metrics: ["exact_match": answer == "はい" ? 1 : 0])
     }

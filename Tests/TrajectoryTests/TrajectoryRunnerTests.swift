@@ -3,63 +3,6 @@ import Foundation
 import Testing
 @testable import Trajectory
 
-/// Deterministic stand-in for the evaluation layer: the answer depends on (step, dataset, example).
-final class SyntheticBackend: TrajectoryBackend {
-    struct Crash: Error {}
-    let datasets: [TrajectoryDataset]
-    let batchSize: Int
-    var crashAfterBatches: Int?
-    private(set) var batchesWritten = 0
-    private(set) var examplesGenerated = 0
-    private(set) var loads: [Int] = []
-    private var step: Int?
-
-    init(sizes: [String: Int] = ["jnli": 7, "jsquad": 5], batchSize: Int = 3, crashAfterBatches: Int? = nil) {
-        datasets = sizes.keys.sorted().map { name in
-            TrajectoryDataset(spec: DatasetSpec(name: name, contentHash: "hash-\(name)", category: name == "jnli" ? "NLI" : "RC",
-                                                metrics: ["exact_match"], inputs: (0..<sizes[name]!).map { "入力\($0)" }),
-                              exampleCount: sizes[name]!)
-        }
-        self.batchSize = batchSize
-        self.crashAfterBatches = crashAfterBatches
-    }
-
-    func load(_ checkpoint: Checkpoint) throws { step = checkpoint.step; loads.append(checkpoint.step) }
-    func unload() { step = nil }
-
-    func evaluate(dataset: Int, skip: Set<Int>, onBatch: (TrajectoryBatch) throws -> Void) throws {
-        guard let step else { throw TrajectoryError.selection("no model loaded") }
-        let name = datasets[dataset].spec.name
-        let todo = (0..<datasets[dataset].exampleCount).filter { !skip.contains($0) }
-        for start in stride(from: 0, to: todo.count, by: batchSize) {
-            if let limit = crashAfterBatches, batchesWritten >= limit { throw Crash() }
-            let batch = todo[start..<min(todo.count, start + batchSize)].map { i in
-                let answer = (step / 100 + i) % 2 == 0 ? "A" : "B"
-                return StoredPrediction(index: i, promptHash: SHA256.hex("\(name)\(i)"), promptTokens: 10 + i,
-                                        generated: answer + "\n\nrest", prediction: answer, gold: "A",
-                                        metrics: ["exact_match": answer == "A" ? 1 : 0])
-            }
-            examplesGenerated += batch.count
-            try onBatch(TrajectoryBatch(predictions: batch, generatedTokens: batch.count * 2))
-            batchesWritten += 1
-        }
-    }
-
-    func score(dataset: Int, predictions: [StoredPrediction]) throws -> StoredScore {
-        let mean = predictions.map { $0.metrics["exact_match"] ?? 0 }.reduce(0, +) / Double(max(1, predictions.count))
-        let spec = datasets[dataset].spec
-        return StoredScore(dataset: spec.name, category: spec.category, metrics: ["exact_match": mean],
-                           mainMetric: "exact_match", main: mean, examples: predictions.count)
-    }
-
-    func aggregate(_ scores: [StoredScore]) -> [String: Double] {
-        var result: [String: Double] = [:]
-        for s in scores { result[s.category ?? "?"] = s.main }
-        result["AVG"] = result.values.reduce(0, +) / Double(max(1, result.count))
-        return result
-    }
-}
-
 /// Every stored row of the run's current models, keyed by step, for comparing two stores.
 func dumpRun(_ store: ResultStore) throws -> [String] {
     let run = try store.run(named: nil)
@@ -82,28 +25,21 @@ private func makeRun(_ dir: TempDir, steps: [Int]) throws -> [Checkpoint] {
     return try CheckpointIndex(path: dir.file("ckpts")).checkpoints
 }
 
-private func runner(_ store: ResultStore, _ backend: SyntheticBackend, verify: Bool = false,
-                    notices: ((String) -> Void)? = nil) throws -> TrajectoryRunner {
-    TrajectoryRunner(store: store, backend: backend,
-                     options: .init(runName: "run", source: "ckpts", settings: StoreSettings(["shots": "4"]), verify: verify),
-                     log: try RunLog(path: nil), progress: { _ in }, notice: notices ?? { _ in })
-}
-
 @Test func interruptedRunResumesToTheSameRows() throws {
     let dir = try TempDir(); defer { dir.cleanup() }
     let checkpoints = try makeRun(dir, steps: [100, 200, 300])
 
     let reference = try ResultStore(path: dir.file("reference.sqlite"))
-    let full = SyntheticBackend()
-    _ = try runner(reference, full).run(checkpoints)
+    let full = SyntheticModels()
+    _ = try full.runner(reference).run(checkpoints)
     #expect(full.examplesGenerated == 3 * 12)
 
     let store = try ResultStore(path: dir.file("resumed.sqlite"))
-    let crashing = SyntheticBackend(crashAfterBatches: 5)   // dies inside the second checkpoint
-    #expect(throws: SyntheticBackend.Crash.self) { try runner(store, crashing).run(checkpoints) }
+    let crashing = SyntheticModels(crashAfterBatches: 5)   // dies inside the second checkpoint
+    #expect(throws: SyntheticModels.Crash.self) { try crashing.runner(store).run(checkpoints) }
     #expect(try dumpRun(store).count < (try dumpRun(reference)).count)
-    let resumed = SyntheticBackend()
-    let summary = try runner(store, resumed).run(checkpoints)
+    let resumed = SyntheticModels()
+    let summary = try resumed.runner(store).run(checkpoints)
     // Only what was missing is generated again, and the first checkpoint is not even loaded.
     #expect(resumed.examplesGenerated == 3 * 12 - crashing.examplesGenerated)
     #expect(summary.skippedExamples == crashing.examplesGenerated)
@@ -111,8 +47,8 @@ private func runner(_ store: ResultStore, _ backend: SyntheticBackend, verify: B
     #expect(try dumpRun(store) == (try dumpRun(reference)))
 
     // A third run has nothing to do.
-    let idle = SyntheticBackend()
-    _ = try runner(store, idle).run(checkpoints)
+    let idle = SyntheticModels()
+    _ = try idle.runner(store).run(checkpoints)
     #expect(idle.examplesGenerated == 0 && idle.loads.isEmpty)
 }
 
@@ -122,13 +58,14 @@ private func runner(_ store: ResultStore, _ backend: SyntheticBackend, verify: B
     let store = try ResultStore(path: dir.file("r.sqlite"))
     var lines: [CheckpointProgress] = []
     let logPath = dir.file("run.log")
-    _ = try TrajectoryRunner(store: store, backend: SyntheticBackend(),
-                             options: .init(runName: "run", source: "x", settings: StoreSettings([:])),
-                             log: try RunLog(path: logPath), progress: { lines.append($0) }).run(checkpoints)
+    _ = try SyntheticModels().runner(store, settings: StoreSettings([:]), log: logPath,
+                                     events: TrajectoryEvents(checkpoint: { lines.append($0) })).run(checkpoints)
     #expect(lines.map(\.position) == [1, 2])
-    // Synthetic prompts: 10 + i tokens for example i (7 + 5 examples), 2 generated tokens each.
-    let promptTokens = (0..<7).reduce(0) { $0 + 10 + $1 } + (0..<5).reduce(0) { $0 + 10 + $1 }
-    #expect(lines.allSatisfy { $0.total == 2 && $0.examples == 12 && $0.newExamples == 12 && $0.tokens == promptTokens + 24 })
+    // Tokens are the stored prompts' tokens plus 3 generated per example ("A\n\n", stopped at the blank line).
+    let run = try store.run(named: "run")
+    let promptTokens = try store.datasets(run: run.id).flatMap { try store.predictions(model: 1, dataset: $0.id) }
+        .reduce(0) { $0 + $1.promptTokens }
+    #expect(lines.allSatisfy { $0.total == 2 && $0.examples == 12 && $0.newExamples == 12 && $0.tokens == promptTokens + 36 })
     #expect(lines[0].etaSeconds != nil && lines[1].etaSeconds == nil)
     #expect(lines[0].line.hasPrefix("[1/2] checkpoint-1 (step 1): 12 samples (12 new)"))
     let log = try String(contentsOfFile: logPath, encoding: .utf8)
@@ -140,15 +77,15 @@ private func runner(_ store: ResultStore, _ backend: SyntheticBackend, verify: B
     let dir = try TempDir(); defer { dir.cleanup() }
     let checkpoints = try makeRun(dir, steps: [100, 200])
     let store = try ResultStore(path: dir.file("r.sqlite"))
-    _ = try runner(store, SyntheticBackend(), verify: true).run(checkpoints)
+    _ = try SyntheticModels().runner(store, verify: true).run(checkpoints)
     let before = try store.models(run: 1)
     #expect(before.allSatisfy { $0.spec.contentSHA256.count == 64 })
 
     // Retrained in place: same shapes and sizes, different weights.
     try writeFakeCheckpoint(checkpoints[1].path, seed: 999)
     var notices: [String] = []
-    let again = SyntheticBackend()
-    _ = try runner(store, again, notices: { notices.append($0) }).run(checkpoints)
+    let again = SyntheticModels()
+    _ = try again.runner(store, events: TrajectoryEvents(notice: { notices.append($0) })).run(checkpoints)
     #expect(again.loads == [200])
     #expect(notices.count == 1 && notices[0].contains("checkpoint-200 changed"))
     #expect(try store.models(run: 1).count == 2)
@@ -161,8 +98,8 @@ private func runner(_ store: ResultStore, _ backend: SyntheticBackend, verify: B
     try writeFakeCheckpoint(dir.file("ckpts/checkpoint-300"), hidden: 32)
     checkpoints = try CheckpointIndex(path: dir.file("ckpts")).checkpoints
     let store = try ResultStore(path: dir.file("r.sqlite"))
-    let backend = SyntheticBackend()
-    #expect(throws: TrajectoryError.self) { try runner(store, backend).run(checkpoints) }
+    let backend = SyntheticModels()
+    #expect(throws: TrajectoryError.self) { try backend.runner(store).run(checkpoints) }
     #expect(backend.loads.isEmpty)
     #expect(try store.runs().isEmpty)
 }

@@ -13,15 +13,13 @@ public struct EvalCounters: Sendable, Codable, Equatable {
 
 /// Runs one dataset through a model: renders prompts, generates greedily in batches, post-processes and scores each
 /// sample, and hands every finished batch of records to the caller.
-public final class Evaluator {
-    public let backend: any GenerationBackend
+public final class Evaluator<Generator: TextGenerator> {
+    public let generator: Generator
     public let options: EvalOptions
     public private(set) var counters = EvalCounters()
-    /// Called after every batch with the running counters (for progress lines).
-    public var progress: ((EvalCounters) -> Void)?
 
-    public init(backend: any GenerationBackend, options: EvalOptions) {
-        self.backend = backend
+    public init(generator: Generator, options: EvalOptions) {
+        self.generator = generator
         self.options = options
     }
 
@@ -43,12 +41,10 @@ public final class Evaluator {
             throw EvaluationError.invalidValue(path: dataset.path, field: "output_length", detail: "must be > 0 (found \(dataset.outputLength))")
         }
         let builder = try PromptBuilder(dataset: dataset, options: options)
-        var prefix: PrefixHandle? = nil
+        var prefix: Generator.Prefix? = nil
         if options.usePrefixCache {
-            let prefixTokens = try backend.encode(builder.prefix, addBOS: options.addBOS)
-            prefix = try backend.makePrefix(tokens: prefixTokens)
+            prefix = try generator.makePrefix(tokens: try generator.encode(builder.prefix, addBOS: options.addBOS))
         }
-        let category = dataset.category ?? ""
         let todo = dataset.samples.indices.filter { !skip.contains($0) }
         var all: [PredictionRecord] = []
         var start = 0
@@ -56,18 +52,18 @@ public final class Evaluator {
             let indices = Array(todo[start..<min(start + options.batchSize, todo.count)])
             start += indices.count
             let prompts = indices.map { builder.render(input: dataset.samples[$0].input) }
-            let ids = try prompts.map { try backend.encode($0, addBOS: options.addBOS) }
+            let ids = try prompts.map { try generator.encode($0, addBOS: options.addBOS) }
             let generated = try generateBatch(ids, maxNewTokens: dataset.outputLength, prefix: prefix)
             guard generated.count == indices.count else {
-                throw EvaluationError.generation(dataset: dataset.name, detail: "backend returned \(generated.count) sequences for \(indices.count) prompts")
+                throw EvaluationError.generation(dataset: dataset.name, detail: "generator returned \(generated.count) sequences for \(indices.count) prompts")
             }
             var batch: [PredictionRecord] = []
             for (k, index) in indices.enumerated() {
-                let text = try backend.decode(generated[k])
+                let text = try generator.decode(generated[k])
                 let prediction = PostProcessing.prediction(fromGenerated: text, strip: options.strip)
                 let gold = PostProcessing.gold(dataset.samples[index].output)
                 batch.append(PredictionRecord(
-                    dataset: dataset.name, category: category, index: index, prompt: prompts[k], promptTokens: ids[k].count,
+                    index: index, promptHash: SHA256.hex(prompts[k]), promptTokens: ids[k].count,
                     generated: text, prediction: prediction, gold: gold,
                     metrics: Scoring.perExample(metrics: dataset.metrics, prediction: prediction, gold: gold, bleu: options.bleu)))
                 counters.samples += 1
@@ -76,29 +72,17 @@ public final class Evaluator {
             }
             try onBatch(batch)
             all += batch
-            progress?(counters)
         }
         return all
     }
 
     /// Stopping once "\n\n" appears cannot change the prediction (text after it is discarded).
-    private func generateBatch(_ ids: [[Int]], maxNewTokens: Int, prefix: PrefixHandle?) throws -> [[Int]] {
-        try backend.generate(prompts: ids, maxNewTokens: maxNewTokens, prefix: prefix, shouldStop: stopCheck)
+    private func generateBatch(_ ids: [[Int]], maxNewTokens: Int, prefix: Generator.Prefix?) throws -> [[Int]] {
+        try generator.generate(prompts: ids, maxNewTokens: maxNewTokens, prefix: prefix, shouldStop: stopCheck)
     }
 
     private func stopCheck(_ sequence: Int, _ tokens: [Int]) -> Bool {
-        guard let text = try? backend.decode(tokens) else { return false }
+        guard let text = try? generator.decode(tokens) else { return false }
         return PostProcessing.containsBlockEnd(text)
-    }
-
-    /// Scores a dataset from its complete set of records (any order).
-    public func score(_ dataset: EvalDataset, records: [PredictionRecord]) throws -> DatasetScore {
-        let sorted = records.sorted { $0.index < $1.index }
-        guard sorted.count == dataset.samples.count else {
-            throw EvaluationError.scoring(dataset: dataset.name, field: "predictions",
-                                          detail: "has \(sorted.count) records for \(dataset.samples.count) samples")
-        }
-        return try Scoring.score(dataset: dataset.name, metrics: dataset.metrics, predictions: sorted.map(\.prediction),
-                                 golds: sorted.map(\.gold), bleu: options.bleu)
     }
 }

@@ -1,32 +1,32 @@
-/// One scored sample: what was asked, what the model wrote, what was scored.
+/// One evaluated example of one dataset, as the Evaluator produces it and the result store keeps it.
 public struct PredictionRecord: Codable, Sendable, Equatable {
-    public var dataset: String
-    public var category: String
+    /// Index of the sample in the dataset's split.
     public var index: Int
-    public var prompt: String
+    /// SHA-256 of the prompt text (the prompt itself is re-rendered from the dataset when needed).
+    public var promptHash: String
     public var promptTokens: Int
     /// Raw generated text (special tokens skipped), up to where generation stopped.
     public var generated: String
-    /// Post-processed prediction (NFKC of the text before the first "\n\n", stripped if enabled).
+    /// Post-processed prediction (NFKC of the text before the first "\n\n", stripped if enabled): what is scored,
+    /// what MTV/IS/ensembles compare.
     public var prediction: String
     /// NFKC of the sample's output.
     public var gold: String
     /// Per-example metric values (exact_match 0/1, char_f1, set_f1, bleu_*); corpus-level metrics are absent.
     public var metrics: [String: Double]
 
-    public init(dataset: String, category: String, index: Int, prompt: String, promptTokens: Int, generated: String,
-                prediction: String, gold: String, metrics: [String: Double]) {
-        self.dataset = dataset; self.category = category; self.index = index; self.prompt = prompt
-        self.promptTokens = promptTokens; self.generated = generated; self.prediction = prediction
-        self.gold = gold; self.metrics = metrics
+    public init(index: Int, promptHash: String, promptTokens: Int, generated: String, prediction: String,
+                gold: String, metrics: [String: Double]) {
+        self.index = index; self.promptHash = promptHash; self.promptTokens = promptTokens
+        self.generated = generated; self.prediction = prediction; self.gold = gold; self.metrics = metrics
     }
 }
 
 /// The scores of one dataset.
 public struct DatasetScore: Codable, Sendable, Equatable {
     public var dataset: String
-    /// v1.4.1 category, or "" for a dataset outside the v1.4.1 table.
-    public var category: String
+    /// v1.4.1 category, nil for a dataset outside the v1.4.1 table.
+    public var category: String?
     /// Computed metrics (exact_match, char_f1, set_f1 and correlations in [0,1] / [-1,1]; BLEU 0…100).
     public var metrics: [String: Double]
     /// Metrics listed by the dataset that Kasane does not compute, with the reason. Never given a substitute value.
@@ -37,7 +37,7 @@ public struct DatasetScore: Codable, Sendable, Equatable {
     public var main: Double?
     public var sampleCount: Int
 
-    public init(dataset: String, category: String, metrics: [String: Double], notComputed: [String: String] = [:],
+    public init(dataset: String, category: String?, metrics: [String: Double], notComputed: [String: String] = [:],
                 mainMetric: String, main: Double?, sampleCount: Int) {
         self.dataset = dataset; self.category = category; self.metrics = metrics; self.notComputed = notComputed
         self.mainMetric = mainMetric; self.main = main; self.sampleCount = sampleCount
@@ -54,4 +54,11 @@ public struct Aggregate: Codable, Sendable, Equatable {
     public var labels: [String: String]
     /// Categories with datasets but no computable main metric (e.g. CG), with the reason; not in AVG.
     public var notComputed: [String: String]
+
+    /// Categories and "AVG" in one map, as the result store keeps them.
+    public var values: [String: Double] {
+        var out = categories
+        if let avg { out["AVG"] = avg }
+        return out
+    }
 }

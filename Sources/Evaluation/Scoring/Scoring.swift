@@ -65,7 +65,7 @@ public enum Scoring {
                 values[name] = sum / n
             }
         }
-        let category = Categories.category(of: dataset) ?? ""
+        let category = Categories.category(of: dataset)
         let (mainMetric, main) = mainValue(dataset: dataset, metrics: metrics, values: values)
         return DatasetScore(dataset: dataset, category: category, metrics: values, notComputed: notComputed,
                             mainMetric: mainMetric, main: main, sampleCount: predictions.count)
@@ -95,22 +95,23 @@ public enum Scoring {
 
     /// Category = mean of its datasets' main metric; AVG = mean of the categories present (STS excluded).
     /// MT computed from BLEU is scaled /100 (like v1.4.1's SUM rouge2 scaling) and labelled.
-    public static func aggregateDetailed(_ scores: [DatasetScore]) -> Aggregate {
+    public static func aggregate(_ scores: [DatasetScore]) -> Aggregate {
         var members: [String: [Double]] = [:]
         var labels: [String: String] = [:]
         var missing: [String: String] = [:]
-        for s in scores where !s.category.isEmpty {
-            guard let v = s.main else {
-                missing[s.category] = "\(s.dataset): \(s.mainMetric) not computed"
+        for s in scores {
+            guard let category = s.category, !category.isEmpty else { continue }
+            guard let v = s.main, v.isFinite else {
+                missing[category] = "\(s.dataset): \(s.mainMetric) not computed"
                 continue
             }
             var value = v
             if s.mainMetric.hasPrefix("bleu") || s.mainMetric.hasPrefix("rouge") {
                 value = v / 100
-                labels[s.category] = s.category == "MT"
+                labels[category] = category == "MT"
                     ? "\(s.mainMetric)/100 (comet_wmt22 not computed)" : "\(s.mainMetric)/100"
             }
-            members[s.category, default: []].append(value)
+            members[category, default: []].append(value)
         }
         var categories: [String: Double] = [:]
         for (c, v) in members { categories[c] = v.reduce(0, +) / Double(v.count) }
@@ -120,8 +121,14 @@ public enum Scoring {
         return Aggregate(categories: categories, avg: avg, labels: labels, notComputed: missing)
     }
 
-    public static func aggregate(_ scores: [DatasetScore]) -> (categories: [String: Double], avg: Double?) {
-        let a = aggregateDetailed(scores)
-        return (a.categories, a.avg)
+    /// Scores a dataset from its complete set of records (any order).
+    public static func score(_ dataset: EvalDataset, records: [PredictionRecord], bleu: BleuMode) throws -> DatasetScore {
+        let sorted = records.sorted { $0.index < $1.index }
+        guard sorted.count == dataset.samples.count else {
+            throw EvaluationError.scoring(dataset: dataset.name, field: "predictions",
+                                          detail: "has \(sorted.count) records for \(dataset.samples.count) samples")
+        }
+        return try score(dataset: dataset.name, metrics: dataset.metrics, predictions: sorted.map(\.prediction),
+                         golds: sorted.map(\.gold), bleu: bleu)
     }
 }

@@ -6,18 +6,17 @@ import Foundation
 public enum EnsembleRecorder {
     public static let weightsLabel = "vote"
 
-    /// `aggregate` turns one position's dataset scores into category and AVG values (keys: category names, "AVG"),
-    /// the same way raw checkpoints' aggregates are computed.
+    /// Category and AVG values are aggregated from the voted dataset scores as raw checkpoints' are.
     @discardableResult
-    public static func record(_ result: EnsembleResult, raw: LoadedTrajectory, store: ResultStore, run: Int,
-                              aggregate: ([StoredScore]) -> [String: Double]) throws -> [StoredModel] {
+    public static func record(_ result: EnsembleResult, raw: LoadedTrajectory, store: ResultStore,
+                              run: Int) throws -> [StoredModel] {
         var datasetIDs: [String: Int] = [:]
         var planned = try store.datasets(run: run)
         if planned.isEmpty { planned = try store.allDatasets() }
         for d in planned { datasetIDs[d.name] = d.id }
         // Member predictions by (position, dataset): generated text and prompt data of the winning member.
-        var memberRows: [String: [Int: StoredPrediction]] = [:]
-        func memberPrediction(position: Int, dataset: Int, example: Int) throws -> StoredPrediction? {
+        var memberRows: [String: [Int: PredictionRecord]] = [:]
+        func memberPrediction(position: Int, dataset: Int, example: Int) throws -> PredictionRecord? {
             let key = "\(position)|\(dataset)"
             if memberRows[key] == nil {
                 let rows = try store.predictions(model: raw.models[position].id, dataset: dataset)
@@ -39,28 +38,28 @@ public enum EnsembleRecorder {
                                  align: result.window.alignment.rawValue, weights: weightsLabel,
                                  members: first.memberSteps, fingerprint: hasher.finalizeHex())
             let model = try store.registerModel(spec, run: run)
-            var scores: [StoredScore] = []
+            var scores: [DatasetScore] = []
             for entry in entries {
                 guard let datasetID = datasetIDs[entry.dataset],
                       let series = raw.table.datasets.first(where: { $0.dataset == entry.dataset }) else {
                     throw TrajectoryError.notFound(path: store.path, what: "dataset '\(entry.dataset)'")
                 }
-                var rows: [StoredPrediction] = []
+                var rows: [PredictionRecord] = []
                 for (i, example) in series.examples.enumerated() {
                     let member = try memberPrediction(position: entry.winners[i], dataset: datasetID,
                                                       example: example.index)
-                    rows.append(StoredPrediction(
+                    rows.append(PredictionRecord(
                         index: example.index, promptHash: member?.promptHash ?? "",
                         promptTokens: member?.promptTokens ?? 0, generated: member?.generated ?? entry.predictions[i],
                         prediction: entry.predictions[i], gold: example.gold, metrics: entry.perExample[i]))
                 }
                 try store.insertPredictions(rows, model: model.id, dataset: datasetID, replace: true)
-                let score = StoredScore(dataset: entry.dataset, category: entry.category, metrics: entry.metrics,
-                                        mainMetric: entry.mainMetric, main: entry.main, examples: rows.count)
+                let score = DatasetScore(dataset: entry.dataset, category: entry.category, metrics: entry.metrics,
+                                         mainMetric: entry.mainMetric, main: entry.main, sampleCount: rows.count)
                 try store.setScore(score, model: model.id, dataset: datasetID)
                 scores.append(score)
             }
-            try store.setAggregates(aggregate(scores), model: model.id)
+            try store.setAggregates(Scoring.aggregate(scores).values, model: model.id)
             stored.append(model)
         }
         return stored

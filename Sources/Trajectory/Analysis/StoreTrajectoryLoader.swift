@@ -73,7 +73,7 @@ public enum StoreTrajectoryLoader {
             }
             let rows = models.indices.compactMap { scores[$0][name] }
             guard let first = rows.first else { continue }
-            if let bad = rows.firstIndex(where: { !$0.main.isFinite }) {
+            if let bad = rows.firstIndex(where: { !($0.main?.isFinite ?? false) }) {
                 excluded[name] = "\(first.mainMetric) is not a number at step \(models[bad].step)"
                 continue
             }
@@ -100,7 +100,7 @@ public enum StoreTrajectoryLoader {
             }
             var entry = DatasetSeries(dataset: name, category: first.category ?? dataset.category ?? "",
                                       mainMetric: first.mainMetric, metrics: dataset.metrics,
-                                      scores: rows.map { $0.main * scale }, examples: examples)
+                                      scores: rows.map { ($0.main ?? .nan) * scale }, examples: examples)
             entry.scale = scale
             series.append(entry)
         }

@@ -21,18 +21,6 @@ public struct ScoringRescorer: DatasetRescorer {
         }
         return RescoredDataset(perExample: perExample, metrics: score.metrics, main: main)
     }
-
-    /// Category and AVG scores of one model's dataset scores, as the evaluation layer aggregates raw checkpoints.
-    public static func aggregate(_ scores: [StoredScore]) -> [String: Double] {
-        let converted = scores.map {
-            DatasetScore(dataset: $0.dataset, category: $0.category ?? Categories.category(of: $0.dataset) ?? "",
-                         metrics: $0.metrics, mainMetric: $0.mainMetric, main: $0.main, sampleCount: $0.examples)
-        }
-        let result = Scoring.aggregate(converted)
-        var out = result.categories
-        if let avg = result.avg { out["AVG"] = avg }
-        return out
-    }
 }
 
 /// The metric-based IS similarity (spec §7.1): the dataset's main metric with the earlier prediction as the

@@ -72,7 +72,7 @@ struct LMEvalExporter {
         return written
     }
 
-    private func writeSamples(_ predictions: [StoredPrediction], dataset: StoredDataset, to path: String) throws {
+    private func writeSamples(_ predictions: [PredictionRecord], dataset: StoredDataset, to path: String) throws {
         let inputs = try store.inputs(dataset: dataset.id)
         let writer = try TextFileWriter(path: path)
         for p in predictions {

@@ -91,7 +91,7 @@ public struct StoreExporter {
                 for s in try store.scores(model: model.id) {
                     var row = base
                     row["dataset"] = s.dataset; row["category"] = s.category ?? ""; row["main_metric"] = s.mainMetric
-                    row["main"] = s.main; row["examples"] = s.examples
+                    row["main"] = s.main ?? .nan; row["examples"] = s.sampleCount
                     try emit(scores, scoreColumns, row, s.metrics, metrics)
                 }
                 let values = try store.aggregates(model: model.id)

@@ -21,17 +21,35 @@ public struct CheckpointProgress: Sendable {
         if newExamples == 0 { return "\(name): \(examples) samples already stored\(score)" }
         let speed = seconds > 0 ? Double(tokens) / seconds : 0
         var text = "\(name): \(examples) samples (\(newExamples) new), \(String(format: "%.1f", speed)) tok/s,"
-            + " \(Self.duration(seconds))"
+            + " \(DurationText.format(seconds))"
         text += score
-        if let etaSeconds { text += ", ETA \(Self.duration(etaSeconds))" }
+        if let etaSeconds { text += ", ETA \(DurationText.format(etaSeconds))" }
         return text
     }
+}
 
-    public static func duration(_ seconds: Double) -> String {
+/// How long something took or will take: "4.2s", "37s", "3m05s", "2h07m".
+public enum DurationText {
+    public static func format(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
         let s = Int(seconds.rounded())
         if s < 60 { return seconds < 10 ? String(format: "%.1fs", seconds) : "\(s)s" }
         if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
         return "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
+    }
+}
+
+/// What a trajectory run tells its caller while it works; every hook is optional.
+public struct TrajectoryEvents {
+    /// Once per checkpoint, when it is done.
+    public var checkpoint: (CheckpointProgress) -> Void
+    /// After every stored batch, a short status ("[2/10] step 2000: jnli 40/100") for a live line.
+    public var batch: (String) -> Void
+    /// Something the user should know that does not stop the run (a checkpoint changed since it was evaluated).
+    public var notice: (String) -> Void
+    public init(checkpoint: @escaping (CheckpointProgress) -> Void = { _ in }, batch: @escaping (String) -> Void = { _ in },
+                notice: @escaping (String) -> Void = { _ in }) {
+        self.checkpoint = checkpoint; self.batch = batch; self.notice = notice
     }
 }
 

@@ -4,7 +4,10 @@ import Foundation
 /// Evaluates the checkpoints of a run one at a time into a result store, skipping whatever the store already holds
 /// for the same run (settings), checkpoint fingerprint, dataset hash and example. Each finished batch is written in
 /// its own transaction, so a killed run loses at most the batch in flight.
-public final class TrajectoryRunner {
+///
+/// The generator of a checkpoint (model + tokenizer) is made by `makeGenerator` only when something is missing,
+/// and freed before the next one is made, so one model is in memory at a time.
+public final class TrajectoryRunner<Generator: TextGenerator> {
     public struct Options: Sendable {
         public var runName: String
         public var source: String
@@ -12,7 +15,7 @@ public final class TrajectoryRunner {
         /// Full SHA-256 of every checkpoint before it is evaluated.
         public var verify: Bool
         /// Evaluates a variant standing for each checkpoint instead of the checkpoint itself (e.g. an averaged
-        /// model, `AveragedModelPlan.modelSpec(for:)`); the backend's `load` must then load that variant.
+        /// model, `AveragedModelPlan.modelSpec(for:)`); `makeGenerator` must then build that variant.
         public var variant: (@Sendable (Checkpoint) throws -> ModelSpec)?
         public init(runName: String, source: String, settings: StoreSettings, verify: Bool = false,
                     variant: (@Sendable (Checkpoint) throws -> ModelSpec)? = nil) {
@@ -21,43 +24,35 @@ public final class TrajectoryRunner {
         }
     }
 
-    public struct Summary: Sendable {
-        public var run: StoredRun
-        public var checkpoints: Int
-        public var evaluatedExamples: Int
-        public var skippedExamples: Int
-        public var seconds: Double
-    }
 
     private let store: ResultStore
-    private let backend: TrajectoryBackend
+    private let suite: [EvalDataset]
+    private let evalOptions: EvalOptions
+    private let makeGenerator: (Checkpoint) throws -> Generator
     private let options: Options
     private let log: RunLog
-    private let progress: (CheckpointProgress) -> Void
-    private let notice: (String) -> Void
-    /// Called after every stored batch with a short status ("[2/10] step 2000: jnli 40/100"), for a live line.
-    public var batchStatus: ((String) -> Void)?
+    private let events: TrajectoryEvents
 
-    public init(store: ResultStore, backend: TrajectoryBackend, options: Options, log: RunLog,
-                progress: @escaping (CheckpointProgress) -> Void, notice: @escaping (String) -> Void = { _ in }) {
-        self.store = store; self.backend = backend; self.options = options; self.log = log
-        self.progress = progress; self.notice = notice
+    public init(store: ResultStore, suite: [EvalDataset], evalOptions: EvalOptions, options: Options, log: RunLog,
+                events: TrajectoryEvents = TrajectoryEvents(), makeGenerator: @escaping (Checkpoint) throws -> Generator) {
+        self.store = store; self.suite = suite; self.evalOptions = evalOptions; self.options = options
+        self.log = log; self.events = events; self.makeGenerator = makeGenerator
     }
 
-    public func run(_ checkpoints: [Checkpoint]) throws -> Summary {
+    public func run(_ checkpoints: [Checkpoint]) throws -> TrajectorySummary {
         let started = Date()
         // Fail early: every checkpoint complete, every config the same architecture.
         let fingerprints = try ConfigConsistency.fingerprintAll(checkpoints)
         let run = try store.openRun(name: options.runName, source: options.source, settings: options.settings)
-        let datasets = try backend.datasets.map { try store.registerDataset($0.spec) }
-        try store.planDatasets(run: run.id, zip(datasets, backend.datasets).map { ($0.id, $1.exampleCount) })
+        let datasets = try suite.map { try store.registerDataset(RunKeys.datasetSpec($0)) }
+        try store.planDatasets(run: run.id, zip(datasets, suite).map { ($0.id, $1.samples.count) })
         log.write("run '\(run.name)' (#\(run.id)) settings \(run.settingsHash.prefix(12)): \(checkpoints.count) checkpoints,"
                   + " \(datasets.count) datasets, store \(store.path)")
 
         // Every selected checkpoint gets its row now, so `status` can show what has not started yet.
         var models = try zip(checkpoints, fingerprints).map { try registerModel($0, fingerprint: $1, run: run.id, verify: false) }
         // What each checkpoint still lacks, for the ETA.
-        let planned = backend.datasets.reduce(0) { $0 + $1.exampleCount }
+        let planned = suite.reduce(0) { $0 + $1.samples.count }
         var remaining = checkpoints.count * planned
         var evaluated = 0, skipped = 0, evaluatingSeconds = 0.0
         for (k, checkpoint) in checkpoints.enumerated() {
@@ -67,28 +62,29 @@ public final class TrajectoryRunner {
             }
             let model = models[k]
             var stored = 0, new = 0, tokens = 0
-            var loaded = false
+            var evaluator: Evaluator<Generator>? = nil
             for (d, dataset) in datasets.enumerated() {
-                let expected = backend.datasets[d].exampleCount
+                let expected = suite[d].samples.count
                 let have = try store.storedExamples(model: model.id, dataset: dataset.id)
                 let missing = (0..<expected).filter { !have.contains($0) }
                 if !missing.isEmpty {
-                    if !loaded {
+                    if evaluator == nil {
                         let loadStart = Date()
-                        try backend.load(checkpoint)
-                        loaded = true
+                        evaluator = Evaluator(generator: try makeGenerator(checkpoint), options: evalOptions)
                         log.write("step=\(checkpoint.step) load seconds=\(Self.f(Date().timeIntervalSince(loadStart)))")
                     }
+                    guard let evaluator else { continue }
                     let datasetStart = Date()
-                    var datasetNew = 0, datasetTokens = 0, datasetPromptTokens = 0
-                    try backend.evaluate(dataset: d, skip: have) { batch in
-                        try store.insertPredictions(batch.predictions, model: model.id, dataset: dataset.id)
-                        datasetNew += batch.predictions.count
-                        datasetTokens += batch.generatedTokens
-                        datasetPromptTokens += batch.predictions.reduce(0) { $0 + $1.promptTokens }
-                        batchStatus?("[\(k + 1)/\(checkpoints.count)] step \(checkpoint.step): \(dataset.name)"
+                    var datasetNew = 0, datasetPromptTokens = 0
+                    let generatedBefore = evaluator.counters.generatedTokens
+                    try evaluator.run(suite[d], skip: have) { batch in
+                        try store.insertPredictions(batch, model: model.id, dataset: dataset.id)
+                        datasetNew += batch.count
+                        datasetPromptTokens += batch.reduce(0) { $0 + $1.promptTokens }
+                        events.batch("[\(k + 1)/\(checkpoints.count)] step \(checkpoint.step): \(dataset.name)"
                                      + " \(have.count + datasetNew)/\(expected)")
                     }
+                    let datasetTokens = evaluator.counters.generatedTokens - generatedBefore
                     let seconds = Date().timeIntervalSince(datasetStart)
                     try store.recordTiming(model: model.id, dataset: dataset.id, seconds: seconds, examples: datasetNew,
                                            generatedTokens: datasetTokens)
@@ -106,11 +102,12 @@ public final class TrajectoryRunner {
                 stored += expected
                 if expected == 0 { continue }
                 let inPlan = Array(predictions.prefix(while: { $0.index < expected }))
-                try store.setScore(try backend.score(dataset: d, predictions: inPlan), model: model.id, dataset: dataset.id)
+                try store.setScore(try Scoring.score(suite[d], records: inPlan, bleu: evalOptions.bleu),
+                                   model: model.id, dataset: dataset.id)
             }
-            if loaded { backend.unload() }
+            evaluator = nil   // free the model before the next one is made
             let ownScores = try store.scores(model: model.id).filter { s in datasets.contains { $0.name == s.dataset } }
-            let aggregates = backend.aggregate(ownScores)
+            let aggregates = Scoring.aggregate(ownScores).values
             try store.setAggregates(aggregates, model: model.id)
 
             let seconds = Date().timeIntervalSince(checkpointStart)
@@ -120,14 +117,14 @@ public final class TrajectoryRunner {
             let eta: Double? = evaluated > 0 ? evaluatingSeconds / Double(evaluated) * Double(max(0, remaining)) : nil
             log.write("step=\(checkpoint.step) done examples=\(stored) new=\(new) seconds=\(Self.f(seconds)) tokens=\(tokens)"
                       + " tok/s=\(Self.f(seconds > 0 ? Double(tokens) / seconds : 0))")
-            progress(CheckpointProgress(position: k + 1, total: checkpoints.count, checkpoint: checkpoint,
+            events.checkpoint(CheckpointProgress(position: k + 1, total: checkpoints.count, checkpoint: checkpoint,
                                         examples: stored, newExamples: new, tokens: tokens, seconds: seconds,
                                         etaSeconds: k + 1 < checkpoints.count ? eta : nil, avg: aggregates["AVG"]))
         }
         let total = Date().timeIntervalSince(started)
         log.write("run '\(run.name)' finished: \(evaluated) examples evaluated, \(skipped) already stored,"
                   + " \(Self.f(total)) s")
-        return Summary(run: run, checkpoints: checkpoints.count, evaluatedExamples: evaluated, skippedExamples: skipped,
+        return TrajectorySummary(run: run, models: models, checkpoints: checkpoints.count, evaluatedExamples: evaluated, skippedExamples: skipped,
                        seconds: total)
     }
 
@@ -140,7 +137,7 @@ public final class TrajectoryRunner {
         let previous = try store.models(run: run, kind: .raw).first { $0.step == checkpoint.step }
         if !verify, let previous, previous.spec.fingerprint != spec.fingerprint,
            !previous.spec.fingerprint.hasPrefix(spec.fingerprint) {
-            notice("\(checkpoint.name) changed since it was evaluated (fingerprint \(previous.spec.fingerprint.prefix(12))"
+            events.notice("\(checkpoint.name) changed since it was evaluated (fingerprint \(previous.spec.fingerprint.prefix(12))"
                    + " → \(spec.fingerprint.prefix(12))); evaluating it again, the old results are kept as stale")
         }
         if verify {
@@ -153,7 +150,7 @@ public final class TrajectoryRunner {
             spec.contentSHA256 = content
             if let previous, previous.spec.fingerprint.hasPrefix(spec.fingerprint),
                previous.spec.contentSHA256 != "", previous.spec.contentSHA256 != content {
-                notice("\(checkpoint.name): weights changed since they were evaluated (full SHA-256 differs, headers"
+                events.notice("\(checkpoint.name): weights changed since they were evaluated (full SHA-256 differs, headers"
                        + " and sizes equal); evaluating it again, the old results are kept as stale")
                 spec.fingerprint += "+" + content
             } else if let previous, previous.spec.contentSHA256 == content {
@@ -167,4 +164,15 @@ public final class TrajectoryRunner {
     }
 
     static func f(_ value: Double) -> String { String(format: "%.2f", value) }
+}
+
+/// What a trajectory run did.
+public struct TrajectorySummary: Sendable {
+    public var run: StoredRun
+    /// The store rows of the evaluated models, in checkpoint order.
+    public var models: [StoredModel]
+    public var checkpoints: Int
+    public var evaluatedExamples: Int
+    public var skippedExamples: Int
+    public var seconds: Double
 }

@@ -13,27 +13,11 @@ public enum AnalysisSpan: Sendable, Equatable {
     /// The default: the final 20 % of checkpoints.
     public static let finalFifth = AnalysisSpan.lastFraction(numerator: 1, denominator: 5)
 
-    /// Parses a decimal fraction such as "0.2" or "1" exactly (no binary floating point), or "all".
+    /// "all", or a fraction as `--last-fraction` takes it ("0.2", "1/5", "20%"), kept exact.
     public static func parseFraction(_ text: String) throws -> AnalysisSpan {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed == "all" { return .all }
-        let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count),
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              !(parts[0].isEmpty && (parts.count == 1 || parts[1].isEmpty)) else {
-            throw TrajectoryError.invalidOption(option: "--last-fraction", value: text, expected: "a decimal in (0, 1]")
-        }
-        let fractionDigits = parts.count == 2 ? String(parts[1]) : ""
-        guard fractionDigits.count <= 9, parts[0].count <= 9 else {
-            throw TrajectoryError.invalidOption(option: "--last-fraction", value: text, expected: "at most 9 digits")
-        }
-        var denominator = 1
-        for _ in 0..<fractionDigits.count { denominator *= 10 }
-        let numerator = (Int(parts[0]) ?? 0) * denominator + (Int(fractionDigits) ?? 0)
-        guard numerator > 0, numerator <= denominator else {
-            throw TrajectoryError.invalidOption(option: "--last-fraction", value: text, expected: "a decimal in (0, 1]")
-        }
-        return .lastFraction(numerator: numerator, denominator: denominator)
+        if text.trimmingCharacters(in: .whitespaces) == "all" { return .all }
+        let fraction = try LastFraction(parsing: text)
+        return .lastFraction(numerator: fraction.numerator, denominator: fraction.denominator)
     }
 
     /// The analysed positions (0-based, oldest first) among checkpoints with the given ordered steps, or nil when

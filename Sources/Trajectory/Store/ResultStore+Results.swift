@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 extension ResultStore {
@@ -88,7 +89,7 @@ extension ResultStore {
     /// Writes one batch in one transaction. An example already stored is kept as it is (`replace: false`, what a
     /// resumed raw run wants) or overwritten (`replace: true`, e.g. a recomputed ensemble). Returns rows written.
     @discardableResult
-    public func insertPredictions(_ predictions: [StoredPrediction], model: Int, dataset: Int,
+    public func insertPredictions(_ predictions: [PredictionRecord], model: Int, dataset: Int,
                                   replace: Bool = false) throws -> Int {
         try transaction {
             let verb = replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE"
@@ -107,13 +108,13 @@ extension ResultStore {
     }
 
     /// Per-example predictions of (model, dataset), in example order.
-    public func predictions(model: Int, dataset: Int) throws -> [StoredPrediction] {
+    public func predictions(model: Int, dataset: Int) throws -> [PredictionRecord] {
         try locked {
             try connection.query(
                 "SELECT example, prompt_hash, prompt_tokens, generated, prediction, gold, metrics FROM predictions"
                     + " WHERE model_id = ? AND dataset_id = ? ORDER BY example", [SQLValue(model), SQLValue(dataset)])
                 .map { row in
-                    StoredPrediction(index: row[0].int ?? 0, promptHash: row[1].text ?? "",
+                    PredictionRecord(index: row[0].int ?? 0, promptHash: row[1].text ?? "",
                                      promptTokens: row[2].int ?? 0, generated: row[3].text ?? "",
                                      prediction: row[4].text ?? "", gold: row[5].text ?? "",
                                      metrics: try MetricsJSON.decode(row[6].text ?? "{}", path: path))
@@ -137,26 +138,27 @@ extension ResultStore {
     // MARK: scores and aggregates
 
     /// Sets (replaces) the aggregate score of (model, dataset).
-    public func setScore(_ score: StoredScore, model: Int, dataset: Int) throws {
+    public func setScore(_ score: DatasetScore, model: Int, dataset: Int) throws {
         try transaction {
             try connection.query(
                 "INSERT OR REPLACE INTO scores (model_id, dataset_id, category, metrics, main_metric, main, examples)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [SQLValue(model), SQLValue(dataset), SQLValue(score.category), SQLValue(MetricsJSON.encode(score.metrics)),
-                 SQLValue(score.mainMetric), score.main.isFinite ? .double(score.main) : .null, SQLValue(score.examples)])
+                 SQLValue(score.mainMetric), score.main.flatMap { $0.isFinite ? .double($0) : nil } ?? .null, SQLValue(score.sampleCount)])
         }
     }
 
     /// Dataset scores of a model, by dataset name.
-    public func scores(model: Int) throws -> [StoredScore] {
+    /// Metrics a dataset lists but Kasane does not compute are not stored (`notComputed` comes back empty).
+    public func scores(model: Int) throws -> [DatasetScore] {
         try locked {
             try connection.query(
                 "SELECT d.name, s.category, s.metrics, s.main_metric, s.main, s.examples FROM scores s"
                     + " JOIN datasets d ON d.id = s.dataset_id WHERE s.model_id = ? ORDER BY d.name",
                 [SQLValue(model)]).map { row in
-                    StoredScore(dataset: row[0].text ?? "", category: row[1].text,
-                                metrics: try MetricsJSON.decode(row[2].text ?? "{}", path: path),
-                                mainMetric: row[3].text ?? "", main: row[4].double ?? .nan, examples: row[5].int ?? 0)
+                    DatasetScore(dataset: row[0].text ?? "", category: row[1].text,
+                                 metrics: try MetricsJSON.decode(row[2].text ?? "{}", path: path),
+                                 mainMetric: row[3].text ?? "", main: row[4].double, sampleCount: row[5].int ?? 0)
                 }
         }
     }
@@ -192,6 +194,16 @@ extension ResultStore {
                     + " VALUES (?, ?, ?, ?, ?, ?)",
                 [SQLValue(model), SQLValue(dataset), .double(seconds), SQLValue(examples), SQLValue(generatedTokens),
                  SQLValue(ResultStore.now())])
+        }
+    }
+
+    /// Evaluation time and generated tokens of a model, summed over its datasets and passes.
+    public func timing(model: Int) throws -> (seconds: Double, examples: Int, generatedTokens: Int) {
+        try locked {
+            let row = try connection.query(
+                "SELECT coalesce(sum(seconds), 0), coalesce(sum(examples), 0), coalesce(sum(generated_tokens), 0)"
+                    + " FROM timings WHERE model_id = ?", [SQLValue(model)]).first
+            return (row?[0].double ?? 0, row?[1].int ?? 0, row?[2].int ?? 0)
         }
     }
 }

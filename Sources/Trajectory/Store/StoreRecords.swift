@@ -95,38 +95,6 @@ public struct StoredDataset: Sendable, Equatable {
     public var plannedExamples: Int?
 }
 
-/// One example's result for one model and dataset (the store's form of the evaluation `PredictionRecord`).
-public struct StoredPrediction: Sendable, Equatable {
-    public var index: Int
-    public var promptHash: String
-    public var promptTokens: Int
-    public var generated: String
-    /// The normalized prediction: what is scored, what MTV/IS/ensemble compare.
-    public var prediction: String
-    public var gold: String
-    public var metrics: [String: Double]
-    public init(index: Int, promptHash: String, promptTokens: Int, generated: String, prediction: String,
-                gold: String, metrics: [String: Double]) {
-        self.index = index; self.promptHash = promptHash; self.promptTokens = promptTokens
-        self.generated = generated; self.prediction = prediction; self.gold = gold; self.metrics = metrics
-    }
-}
-
-/// Aggregate score of one model on one dataset.
-public struct StoredScore: Sendable, Equatable {
-    public var dataset: String
-    public var category: String?
-    public var metrics: [String: Double]
-    public var mainMetric: String
-    public var main: Double
-    public var examples: Int
-    public init(dataset: String, category: String?, metrics: [String: Double], mainMetric: String, main: Double,
-                examples: Int) {
-        self.dataset = dataset; self.category = category; self.metrics = metrics
-        self.mainMetric = mainMetric; self.main = main; self.examples = examples
-    }
-}
-
 /// Metric maps are stored as JSON with sorted keys; NaN/inf (e.g. a correlation over constant predictions)
 /// survive as strings.
 enum MetricsJSON {

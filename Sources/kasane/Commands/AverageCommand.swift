@@ -21,10 +21,10 @@ struct AverageCommand: AsyncParsableCommand {
     var window: Int
 
     @Option(help: "Window alignment: trailing (t−n+1…t) or centred.")
-    var align: String = "trailing"
+    var align: WindowAlignment = .trailing
 
     @Option(help: "Member weights: uniform, linear (newest weighs most), or ema:α.")
-    var weights: String = "uniform"
+    var weights: AveragingWeights = .uniform
 
     @Option(help: "Steps to average at, comma-separated.")
     var at: String?
@@ -46,9 +46,6 @@ struct AverageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let alignment = WindowAlignment(parsing: align) else {
-            throw ValidationError("--align: '\(align)' is not valid (expected trailing or centred)")
-        }
         var steps: [Int]?
         if let at {
             let parts = at.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -61,8 +58,8 @@ struct AverageCommand: AsyncParsableCommand {
         let index = try CheckpointIndex(path: checkpoints)
         let averaging = CheckpointAveraging(
             checkpoints: index.checkpoints.map { CheckpointAveraging.Input(step: $0.step, directory: $0.path) },
-            window: CheckpointWindow(size: window, alignment: alignment),
-            weights: try AveragingWeights(parsing: weights),
+            window: CheckpointWindow(size: window, alignment: align),
+            weights: weights,
             dtype: try dtype.map { try AveragingDType(parsing: $0) })
         let started = Date()
         let (folders, stats) = try averaging.write(at: steps, output: output) { print($0) }

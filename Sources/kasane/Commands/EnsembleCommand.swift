@@ -22,12 +22,10 @@ struct EnsembleCommand: AsyncParsableCommand {
     var window: String
 
     @Option(help: "Window alignment: trailing or centred.")
-    var align: String = "trailing"
+    var align: WindowAlignment = .trailing
 
     func run() async throws {
-        guard let alignment = WindowAlignment(parsing: align) else {
-            throw ValidationError("--align: '\(align)' is not valid (expected trailing or centred)")
-        }
+        let alignment = align
         let sizes = try StabilityRequest.parseWindows(window)
         let store = try ResultStore(path: db)
         let storedRun = try store.run(named: run)
@@ -36,8 +34,7 @@ struct EnsembleCommand: AsyncParsableCommand {
         for n in sizes where n > 1 {
             let window = CheckpointWindow(size: n, alignment: alignment)
             let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer())
-            let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: storedRun.id,
-                                                     aggregate: ScoringRescorer.aggregate)
+            let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: storedRun.id)
             let ties = result.tieBreakFraction.values
             let meanTies = ties.isEmpty ? 0 : ties.reduce(0, +) / Double(ties.count)
             guard let first = models.first, let last = models.last else {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Trajectory
 
-extension ExportFormat: ExpressibleByArgument {}
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Trajectory
 import TinyWorld
 
 struct PretrainCommand: AsyncParsableCommand {
@@ -50,7 +51,7 @@ struct PretrainCommand: AsyncParsableCommand {
         print("model: \(params) parameters (hidden \(c.hiddenSize), ffn \(c.intermediateSize), layers \(c.numLayers), "
               + "heads \(c.numHeads)/\(c.numKVHeads) kv, vocab \(c.vocabSize))")
         print("data: \(job.corpus.documentCount) documents, \(job.corpus.tokenCount) tokens "
-              + "(tokenized in \(Self.duration(Date().timeIntervalSince(started)))); "
+              + "(tokenized in \(DurationText.format(Date().timeIntervalSince(started)))); "
               + "\(r.training.batchSize) × \(r.data.seqLen) tokens per step, \(r.training.steps) steps")
         fflush(nil)
         var saved = 0
@@ -59,17 +60,11 @@ struct PretrainCommand: AsyncParsableCommand {
             guard p.step % logEvery == 0 || p.savedCheckpoint != nil || p.step == p.totalSteps else { return }
             var line = String(format: "step %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s", p.step, p.totalSteps,
                               p.loss, Double(p.lr), Double(p.gradNorm), p.tokensPerSecond)
-            line += "  elapsed \(Self.duration(p.elapsedSeconds))  ETA \(Self.duration(p.etaSeconds))"
+            line += "  elapsed \(DurationText.format(p.elapsedSeconds))  ETA \(DurationText.format(p.etaSeconds))"
             if let path = p.savedCheckpoint { line += "  saved " + URL(fileURLWithPath: path).lastPathComponent }
             print(line)
             fflush(nil)       // progress must show live when piped (make models | tee)
         }
-        print("wrote \(saved) checkpoints to \(output) in \(Self.duration(Date().timeIntervalSince(started)))")
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "?" }
-        let s = Int(seconds.rounded())
-        return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+        print("wrote \(saved) checkpoints to \(output) in \(DurationText.format(Date().timeIntervalSince(started)))")
     }
 }

@@ -40,25 +40,17 @@ struct SlurmCommand: AsyncParsableCommand {
     static let averagingOptions: Set<String> = ["--average-window", "--align", "--average-weights"]
 
     func validate() throws {
-        guard eval.store.checkpoints != nil, eval.store.db != nil else {
+        guard eval.selection.checkpoints != nil, eval.store.db != nil else {
             throw ValidationError("kasane slurm needs --checkpoints DIR and --db FILE")
         }
         guard checkpointsPerTask >= 1 else { throw ValidationError("--checkpoints-per-task must be ≥ 1") }
     }
 
     func run() async throws {
-        guard let db = eval.store.db.map(EvalTrajectory.absolute) else { return }
-        let (_, selected, runName) = try EvalTrajectory.selectCheckpoints(eval.store, model: nil)
-        guard let tokenizer = eval.tokenizer ?? selected.first?.path else { throw ValidationError("no checkpoint selected") }
-        let settings = EvaluationBridge.settings(try eval.evalOptions(), tokenizerSHA256: try EvalTrajectory.tokenizerHash(tokenizer))
-        let storedRaw = try ResultStore.completeSteps(db: db, runName: runName, settingsHash: settings.hash, kind: .raw)
-        let pending = selected.map(\.step).filter { !storedRaw.contains($0) }
-        var pendingAverage: [Int] = []
-        if let plan = try EvalTrajectory.averagedPlan(eval.store) {
-            let stored = try ResultStore.completeSteps(db: db, runName: runName, settingsHash: settings.hash,
-                                                       kind: .average, window: plan.averaging.window.size)
-            pendingAverage = plan.targets(selected).map(\.step).filter { !stored.contains($0) }
-        }
+        var request = eval.request
+        let db = TrajectoryEvaluation.absolute(request.db)
+        request.db = db
+        let (runName, pending, pendingAverage) = try TrajectoryEvaluation.missing(request)
         let (shared, averageArguments) = Self.forwardedArguments(Array(CommandLine.arguments.dropFirst(2)))
         let kasane = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var resources = SlurmResources()
@@ -68,9 +60,9 @@ struct SlurmCommand: AsyncParsableCommand {
         let reportCommands = report.map { dir -> [[String]] in
             let run = ["--db", db, "--run", runName]
             var stability = [kasane, "stability"] + run
-            if let fraction = eval.store.lastFraction { stability += ["--last-fraction", fraction] }
+            if let fraction = eval.selection.lastFraction { stability += ["--last-fraction", fraction.text] }
             return [[kasane, "ensemble"] + run + ["--window", ensembleWindow], stability,
-                    [kasane, "report"] + run + ["--output", EvalTrajectory.absolute(dir)]]
+                    [kasane, "report"] + run + ["--output", TrajectoryEvaluation.absolute(dir)]]
         }
         let chain = SlurmChain(kasane: kasane, db: db, evalArguments: shared, pendingSteps: pending,
                                checkpointsPerTask: checkpointsPerTask,
@@ -88,7 +80,7 @@ struct SlurmCommand: AsyncParsableCommand {
         if dryRun { return }
         print("submitted: " + submission.jobs.map { "\($0.stage.rawValue) \($0.id)" }.joined(separator: ", "))
         guard wait else { return }
-        let live = LiveLine(enabled: true)
+        let live = StatusLine(enabled: true)
         let last = try SlurmClient.wait(chain, submission) { progress in
             live.show(progress.line)
             if isatty(2) == 0 { print(progress.line) }

@@ -20,18 +20,15 @@ struct StabilityAnalysisOptions: ParsableArguments {
     var windows: String = "1,2,5,10,20"
 
     @Option(help: "Window alignment: trailing or centred.")
-    var align: String = "trailing"
+    var align: WindowAlignment = .trailing
 
     @Option(help: "IS similarity: exact (identical normalized predictions) or metric (the dataset's main metric).")
-    var sim: String = "exact"
+    var sim: SimilarityKind = .exact
 
     @Option(help: "Correctness threshold τ for flips on graded metrics.")
     var threshold: Double = 1.0
 
     func request() throws -> StabilityRequest {
-        guard let alignment = WindowAlignment(parsing: align) else {
-            throw ValidationError("--align: '\(align)' is not valid (expected trailing or centred)")
-        }
         let span: AnalysisSpan
         if let last {
             guard last >= 2 else { throw ValidationError("--last: needs at least 2 checkpoints") }
@@ -39,14 +36,9 @@ struct StabilityAnalysisOptions: ParsableArguments {
         } else {
             span = try AnalysisSpan.parseFraction(lastFraction)
         }
-        let similarity: PredictionSimilarity
-        switch sim {
-        case "exact": similarity = .exact
-        case "metric": similarity = MetricSimilarity.similarity
-        default: throw ValidationError("--sim: '\(sim)' is not valid (expected exact or metric)")
-        }
+        let similarity: PredictionSimilarity = sim == .exact ? .exact : MetricSimilarity.similarity
         return StabilityRequest(run: run, span: span, windows: try StabilityRequest.parseWindows(windows),
-                                alignment: alignment,
+                                alignment: align,
                                 options: StabilityOptions(similarity: similarity, correctnessThreshold: threshold))
     }
 }
@@ -97,6 +89,6 @@ func write(_ text: String, to path: String) throws { try write(Data(text.utf8), 
 
 func write(_ data: Data, to path: String) throws {
     do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        throw ValidationError("\(path): cannot write (\(error.localizedDescription))")
+        throw TrajectoryError.output(path: path, reason: "cannot write (\(error.localizedDescription))")
     }
 }

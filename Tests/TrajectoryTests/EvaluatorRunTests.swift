@@ -5,15 +5,15 @@ import Testing
 
 /// A deterministic stand-in for a model: characters are tokens; the answer depends on the checkpoint's seed and
 /// the prompt, followed by a blank line (which the post-processing cuts).
-private final class ScalarGenerator: GenerationBackend {
+private final class ScalarGenerator: TextGenerator {
     let seed: Int
     init(seed: Int) { self.seed = seed }
     func encode(_ text: String, addBOS: Bool) throws -> [Int] { text.unicodeScalars.map { Int($0.value) } }
     func decode(_ ids: [Int]) throws -> String {
         String(String.UnicodeScalarView(ids.compactMap { Unicode.Scalar(UInt32($0)) }))
     }
-    func makePrefix(tokens: [Int]) throws -> PrefixHandle { PrefixHandle(tokens: tokens, payload: 0) }
-    func generate(prompts: [[Int]], maxNewTokens: Int, prefix: PrefixHandle?,
+    func makePrefix(tokens: [Int]) throws -> [Int] { tokens }
+    func generate(prompts: [[Int]], maxNewTokens: Int, prefix: [Int]?,
                   shouldStop: (Int, [Int]) -> Bool) throws -> [[Int]] {
         prompts.map { prompt in
             let answer = ["entailment", "contradiction", "neutral"][(seed + prompt.count) % 3]
@@ -48,15 +48,14 @@ private func writeEvalsets(_ root: String) throws {
     let suite = try loadEvalSuite(root: dir.file("evalsets"), options: options)
     let checkpoints = try CheckpointIndex(path: dir.file("run")).checkpoints
     var generated = 0
-    func makeRunner(_ store: ResultStore) -> TrajectoryRunner {
-        let backend = EvaluationBackend(suite: suite, options: options) { checkpoint in
+    func makeRunner(_ store: ResultStore) -> TrajectoryRunner<ScalarGenerator> {
+        TrajectoryRunner(store: store, suite: suite, evalOptions: options,
+                         options: .init(runName: "run", source: "run",
+                                        settings: RunKeys.settings(options, tokenizerSHA256: "t")),
+                         log: try! RunLog(path: nil)) { checkpoint in
             generated += 1
             return ScalarGenerator(seed: checkpoint.step / 10)
         }
-        return TrajectoryRunner(store: store, backend: backend,
-                                options: .init(runName: "run", source: "run",
-                                               settings: EvaluationBridge.settings(options, tokenizerSHA256: "t")),
-                                log: try! RunLog(path: nil), progress: { _ in })
     }
     let store = try ResultStore(path: dir.file("r.sqlite"))
     let summary = try makeRunner(store).run(checkpoints)
@@ -77,7 +76,7 @@ private func writeEvalsets(_ root: String) throws {
             #expect(score?.main == mean && score?.mainMetric == "exact_match" && score?.category == "NLI")
         }
         let aggregates = try store.aggregates(model: model.id)
-        let scores = try store.scores(model: model.id).map(\.main)
+        let scores = try store.scores(model: model.id).compactMap(\.main)
         #expect(aggregates["NLI"] == scores.reduce(0, +) / 2)
         #expect(aggregates["AVG"] == aggregates["NLI"])
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// A deterministic stand-in model: tokens are Unicode scalar values, and the next token is a hash of the whole
 /// context picked from a small alphabet (with newlines, so "\n\n" occurs). It records how it was called.
-final class FakeBackend: GenerationBackend {
+final class FakeGenerator: TextGenerator {
     let alphabet: [Unicode.Scalar] = Array("entailmcorduy 0123\n\n\n".unicodeScalars)
     let eos = 0
     var batchSizes: [Int] = []
@@ -18,12 +18,12 @@ final class FakeBackend: GenerationBackend {
         String(String.UnicodeScalarView(ids.compactMap { $0 > 1 ? Unicode.Scalar(UInt32($0)) : nil }))
     }
 
-    func makePrefix(tokens: [Int]) throws -> PrefixHandle {
+    func makePrefix(tokens: [Int]) throws -> [Int] {
         prefixes.append(tokens)
-        return PrefixHandle(tokens: tokens, payload: tokens.count)
+        return tokens
     }
 
-    func generate(prompts: [[Int]], maxNewTokens: Int, prefix: PrefixHandle?,
+    func generate(prompts: [[Int]], maxNewTokens: Int, prefix: [Int]?,
                   shouldStop: (Int, [Int]) -> Bool) throws -> [[Int]] {
         batchSizes.append(prompts.count)
         maxNewTokensSeen.append(maxNewTokens)

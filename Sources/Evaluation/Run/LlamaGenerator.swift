@@ -1,8 +1,8 @@
 import Llama
 import Tokenizers
 
-/// `GenerationBackend` over a `LlamaModel` and its `Tokenizer`.
-public final class LlamaBackend: GenerationBackend {
+/// `TextGenerator` over a `LlamaModel` and its `Tokenizer`; its prefix is the model's `PrefixCache`.
+public final class LlamaGenerator: TextGenerator {
     public let model: LlamaModel
     public let tokenizer: Tokenizer
     /// Generation stops at these ids: the model's `eos_token_id`s and the tokenizer's EOS.
@@ -32,30 +32,14 @@ public final class LlamaBackend: GenerationBackend {
         return try tokenizer.decode(ids.filter { $0 >= 0 && $0 < limit }, skipSpecialTokens: true)
     }
 
-    public func makePrefix(tokens: [Int]) throws -> PrefixHandle {
-        PrefixHandle(tokens: tokens, payload: try PrefixCache(model: model, tokens: tokens))
+    public func makePrefix(tokens: [Int]) throws -> PrefixCache {
+        try PrefixCache(model: model, tokens: tokens)
     }
 
-    public func generate(prompts: [[Int]], maxNewTokens: Int, prefix: PrefixHandle?,
+    public func generate(prompts: [[Int]], maxNewTokens: Int, prefix: PrefixCache?,
                          shouldStop: (Int, [Int]) -> Bool) throws -> [[Int]] {
         let requests = prompts.map { GreedyRequest(prompt: $0, maxNewTokens: maxNewTokens) }
-        return try model.generateGreedy(requests, prefix: prefix?.payload as? PrefixCache, eosTokenIds: eosTokenIds,
-                                        stats: &stats, shouldStop: shouldStop)
-    }
-}
-
-extension Evaluator {
-    /// An evaluator over a LLaMA model; fails when the tokenizer's vocabulary exceeds the model's.
-    public convenience init(model: LlamaModel, tokenizer: Tokenizer, options: EvalOptions) throws {
-        self.init(backend: try LlamaBackend(model: model, tokenizer: tokenizer), options: options)
-    }
-}
-
-extension LlamaBackend {
-    /// Loads a checkpoint folder and its tokenizer (`tokenizer.json` in the folder unless `tokenizerPath` is given).
-    public static func load(modelDirectory: String, tokenizerPath: String? = nil) throws -> LlamaBackend {
-        let model = try LlamaModel(directory: modelDirectory)
-        let tokenizer = try Tokenizer.load(path: tokenizerPath ?? modelDirectory)
-        return try LlamaBackend(model: model, tokenizer: tokenizer)
+        return try model.generateGreedy(requests, prefix: prefix, eosTokenIds: eosTokenIds, stats: &stats,
+                                        shouldStop: shouldStop)
     }
 }

@@ -1,8 +1,8 @@
 import Evaluation
 import Foundation
 
-/// Conversions between the evaluation layer's records and the store's.
-public enum EvaluationBridge {
+/// How a run and its datasets are keyed in the store: what changes results is part of the key.
+public enum RunKeys {
     /// The dataset's identity in the store: the split file's SHA-256, combined with the few-shot examples and the
     /// instruction actually used when there are shots (a changed train file changes every prompt).
     public static func datasetSpec(_ d: EvalDataset) -> DatasetSpec {
@@ -15,29 +15,6 @@ public enum EvaluationBridge {
         }
         return DatasetSpec(name: d.name, contentHash: hash, category: d.category, metrics: d.metrics,
                            inputs: d.samples.map(\.input))
-    }
-
-    public static func stored(_ r: PredictionRecord) -> StoredPrediction {
-        StoredPrediction(index: r.index, promptHash: SHA256.hex(r.prompt), promptTokens: r.promptTokens,
-                         generated: r.generated, prediction: r.prediction, gold: r.gold, metrics: r.metrics)
-    }
-
-    public static func stored(_ s: DatasetScore) -> StoredScore {
-        StoredScore(dataset: s.dataset, category: s.category.isEmpty ? nil : s.category, metrics: s.metrics,
-                    mainMetric: s.mainMetric, main: s.main ?? .nan, examples: s.sampleCount)
-    }
-
-    public static func datasetScore(_ s: StoredScore) -> DatasetScore {
-        DatasetScore(dataset: s.dataset, category: s.category ?? "", metrics: s.metrics, mainMetric: s.mainMetric,
-                     main: s.main.isFinite ? s.main : nil, sampleCount: s.examples)
-    }
-
-    /// Category scores and "AVG" the way the evaluation layer aggregates (v1.4.1 categories, STS excluded).
-    public static func aggregate(_ scores: [StoredScore]) -> [String: Double] {
-        let aggregate = Scoring.aggregateDetailed(scores.map(datasetScore))
-        var values = aggregate.categories
-        if let avg = aggregate.avg { values["AVG"] = avg }
-        return values
     }
 
     /// The settings that change results, as stored with a run.
