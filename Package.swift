@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Hot loops are compiled with -Ounchecked in release builds (tests and benchmarks run release).
+// Only the numeric kernels (matrix, attention and training loops over buffers whose sizes are checked once at the
+// boundary) are compiled with -Ounchecked in release builds. Parsers of untrusted files (JSON, safetensors,
+// tokenizer.json, the store) keep their bounds checks and preconditions even in the release build the tests run.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 let package = Package(
@@ -19,24 +21,24 @@ let package = Package(
         .systemLibrary(name: "CMeCab", providers: [.apt(["libmecab-dev", "mecab-ipadic-utf8"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "JSON", swiftSettings: fast),
+        .target(name: "JSON"),
         // Kernels that need per-function target attributes (AVX2/FMA/F16C chosen at run time) and glibc's CPU masks.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Linalg", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
-        .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"], swiftSettings: fast),
-        .target(name: "Tokenizers", dependencies: ["JSON"], swiftSettings: fast),
+        .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"]),
+        .target(name: "Tokenizers", dependencies: ["JSON"]),
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["CMeCab", "Llama", "Tokenizers"], swiftSettings: fast),
-        .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["CMeCab", "Llama", "Tokenizers"]),
+        .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
         .target(name: "TinyWorld", dependencies: ["JSON", "Linalg", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
             "Evaluation", "JSON", "Linalg", "Llama", "TinyWorld", "Tokenizers", "Trajectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: fast),
+        ]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["JSON", "Tokenizers"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Linalg", "Llama", "SafeTensors", "Trajectory"]),

@@ -8,10 +8,8 @@ import Testing
 private final class ScalarGenerator: TextGenerator {
     let seed: Int
     init(seed: Int) { self.seed = seed }
-    func encode(_ text: String, addBOS: Bool) throws -> [Int] { text.unicodeScalars.map { Int($0.value) } }
-    func decode(_ ids: [Int]) throws -> String {
-        String(String.UnicodeScalarView(ids.compactMap { Unicode.Scalar(UInt32($0)) }))
-    }
+    func encode(_ text: String, addBOS: Bool) throws -> [Int] { ScalarText.encode(text) }
+    func decode(_ ids: [Int]) throws -> String { ScalarText.decode(ids) }
     func makePrefix(tokens: [Int]) throws -> [Int] { tokens }
     func generate(prompts: [[Int]], maxNewTokens: Int, prefix: [Int]?,
                   shouldStop: (Int, [Int]) -> Bool) throws -> [[Int]] {

@@ -46,10 +46,8 @@ final class SyntheticGenerator: TextGenerator {
     unowned let owner: SyntheticModels
     init(step: Int, owner: SyntheticModels) { self.step = step; self.owner = owner }
 
-    func encode(_ text: String, addBOS: Bool) throws -> [Int] { text.unicodeScalars.map { Int($0.value) } }
-    func decode(_ ids: [Int]) throws -> String {
-        String(String.UnicodeScalarView(ids.compactMap { Unicode.Scalar(UInt32($0)) }))
-    }
+    func encode(_ text: String, addBOS: Bool) throws -> [Int] { ScalarText.encode(text) }
+    func decode(_ ids: [Int]) throws -> String { ScalarText.decode(ids) }
     func makePrefix(tokens: [Int]) throws -> [Int] { tokens }
 
     func generate(prompts: [[Int]], maxNewTokens: Int, prefix: [Int]?,
@@ -68,5 +66,13 @@ final class SyntheticGenerator: TextGenerator {
             }
             return out
         }
+    }
+}
+
+/// Test tokenization: one token per Unicode scalar.
+enum ScalarText {
+    static func encode(_ text: String) -> [Int] { text.unicodeScalars.map { Int($0.value) } }
+    static func decode(_ ids: [Int]) -> String {
+        String(String.UnicodeScalarView(ids.compactMap { Unicode.Scalar(UInt32($0)) }))
     }
 }
