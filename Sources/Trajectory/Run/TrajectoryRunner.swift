@@ -24,7 +24,6 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
         }
     }
 
-
     private let store: ResultStore
     private let suite: [EvalDataset]
     private let evalOptions: EvalOptions
