@@ -5,9 +5,7 @@ import Testing
 /// Metrics against values produced by the reference libraries (tools/make_eval_fixtures.py).
 struct MetricFixtureTests {
     @Test func charF1MatchesFuzzywuzzy() throws {
-        let cases = try TestPaths.cases("char_f1.json")
-        #expect(cases.count > 90)
-        for c in cases {
+        for c in try TestPaths.cases("char_f1.json", count: 105) {
             let pred = c["pred"] as? String ?? "", gold = c["gold"] as? String ?? ""
             let want = c["char_f1"] as? Double ?? -1
             #expect(CharF1.score(prediction: pred, gold: gold) == want, "pred=\(pred.debugDescription) gold=\(gold.debugDescription)")
@@ -15,7 +13,7 @@ struct MetricFixtureTests {
     }
 
     @Test func setF1MatchesFormula() throws {
-        for c in try TestPaths.cases("set_f1.json") {
+        for c in try TestPaths.cases("set_f1.json", count: 11) {
             let pred = c["pred"] as? String ?? "", gold = c["gold"] as? String ?? ""
             let want = c["set_f1"] as? Double ?? -1
             #expect(abs(SetF1.score(prediction: pred, gold: gold) - want) < 1e-12, "pred=\(pred.debugDescription)")
@@ -23,14 +21,14 @@ struct MetricFixtureTests {
     }
 
     @Test func parseFloatMatchesLlmJpEval() throws {
-        for c in try TestPaths.cases("correlation.json", key: "parse_float") {
+        for c in try TestPaths.cases("correlation.json", key: "parse_float", count: 13) {
             let text = c["text"] as? String ?? "", want = c["value"] as? Double ?? .nan
             #expect(Correlation.parseFloat(text) == want, "text=\(text.debugDescription)")
         }
     }
 
     @Test func correlationsMatchScipy() throws {
-        for c in try TestPaths.cases("correlation.json", key: "sets") {
+        for c in try TestPaths.cases("correlation.json", key: "sets", count: 4) {
             let preds = c["preds"] as? [String] ?? [], golds = c["golds"] as? [String] ?? []
             let s = try Scoring.score(dataset: "jsts", metrics: ["pearson", "spearman"], predictions: preds, golds: golds)
             #expect(abs((s.metrics["pearson"] ?? .nan) - (c["pearson"] as? Double ?? .nan)) < 1e-9)
@@ -39,14 +37,14 @@ struct MetricFixtureTests {
     }
 
     @Test func tokenizer13aMatchesSacrebleu() throws {
-        for c in try TestPaths.cases("bleu.json", key: "tokenize_13a") {
+        for c in try TestPaths.cases("bleu.json", key: "tokenize_13a", count: 24) {
             let text = c["text"] as? String ?? "", want = c["tokens"] as? String ?? "?"
             #expect(Tokenizer13a.tokens(text).joined(separator: " ") == want, "text=\(text.debugDescription)")
         }
     }
 
     @Test func bleuMatchesSacrebleu() throws {
-        for c in try TestPaths.cases("bleu.json", key: "per_sample") {
+        for c in try TestPaths.cases("bleu.json", key: "per_sample", count: 18) {
             let pred = c["pred"] as? String ?? "", gold = c["gold"] as? String ?? ""
             let compat = c["compat"] as? Double ?? .nan
             #expect(abs(Bleu.llmJpEvalCompat(prediction: pred, gold: gold) - compat) < 1e-9, "compat pred=\(pred)")

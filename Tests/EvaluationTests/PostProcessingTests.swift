@@ -4,7 +4,7 @@ import Testing
 
 struct PostProcessingTests {
     @Test func matchesPythonNFKCAndStrip() throws {
-        for c in try TestPaths.cases("postprocess.json") {
+        for c in try TestPaths.cases("postprocess.json", count: 13) {
             let raw = c["generated"] as? String ?? ""
             let strip = c["prediction_strip"] as? String ?? "?", keep = c["prediction_nostrip"] as? String ?? "?"
             #expect(PythonText.equal(PostProcessing.prediction(fromGenerated: raw, strip: true), strip), "\(raw.debugDescription)")

@@ -35,8 +35,11 @@ enum TestPaths {
         return object
     }
 
-    static func cases(_ name: String, key: String = "cases") throws -> [[String: Any]] {
+    /// The fixture's cases, which must number `count`: a truncated or emptied fixture fails instead of making the
+    /// loop over its cases pass vacuously.
+    static func cases(_ name: String, key: String = "cases", count: Int) throws -> [[String: Any]] {
         guard let cases = try fixture(name)[key] as? [[String: Any]] else { throw FixtureError.malformed(name) }
+        guard cases.count == count else { throw FixtureError.malformed("\(name) \(key): \(cases.count) cases, expected \(count)") }
         return cases
     }
 

@@ -53,17 +53,6 @@ import Testing
         try data.write(to: URL(fileURLWithPath: Self.fixtureDirectory + "/trainer_logits.json"))
     }
 
-    @Test func transformersCheckRecordedAPass() throws {
-        let path = Self.fixtureDirectory + "/hf_check.json"
-        let data = try #require(FileManager.default.contents(atPath: path), "run tools/check_trained_checkpoint.py")
-        let check = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(check["pass"] as? Bool == true)
-        let maxDiff = try #require(check["max_abs_diff"] as? Double)
-        #expect(maxDiff < 1e-3)
-        #expect((check["transformers_version"] as? String)?.isEmpty == false)
-        #expect((check["torch_version"] as? String)?.isEmpty == false)
-    }
-
     /// Golden test: our forward on the committed checkpoint against the logits transformers computed from it.
     @Test func trainerForwardMatchesTransformersLogits() throws {
         let data = try #require(FileManager.default.contents(atPath: Self.fixtureDirectory + "/hf_check.json"))
