@@ -33,7 +33,7 @@ struct AverageCommand: AsyncParsableCommand {
     var all = false
 
     @Option(help: "Output dtype (f32, f16, bf16); default: each tensor's source dtype.")
-    var dtype: String?
+    var dtype: AveragingDType?
 
     @Option(help: "Output folder.")
     var output: String
@@ -60,7 +60,7 @@ struct AverageCommand: AsyncParsableCommand {
             checkpoints: index.checkpoints.map { CheckpointAveraging.Input(step: $0.step, directory: $0.path) },
             window: CheckpointWindow(size: window, alignment: align),
             weights: weights,
-            dtype: try dtype.map { try AveragingDType(parsing: $0) })
+            dtype: dtype)
         let started = Date()
         let (folders, stats) = try averaging.write(at: steps, output: output) { print($0) }
         for folder in folders { print(folder) }

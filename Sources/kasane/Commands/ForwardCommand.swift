@@ -30,7 +30,7 @@ struct ForwardCommand: AsyncParsableCommand {
             if p > 0 { json += "," }
             json += "["
             for (i, v) in row.enumerated() {
-                guard v.isFinite else { throw ValidationError("logit \(i) at position \(p) is not finite (\(v))") }
+                guard v.isFinite else { throw CommandError.invalidResult("logit \(i) at position \(p) is not finite (\(v))") }
                 if i > 0 { json += "," }
                 json += v.description
             }

@@ -23,7 +23,7 @@ func peakResidentBytes() -> Int {
 func emit(_ text: String, to path: String?) throws {
     if let path {
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw ValidationError("--output: cannot write \(path): \(error.localizedDescription)")
+            throw CommandError.output(path: path, reason: "cannot write (\(error.localizedDescription))")
         }
     } else {
         print(text)

@@ -52,7 +52,7 @@ struct TokenizeCommand: AsyncParsableCommand {
         if let text {
             if decode {
                 let json = try JSONParser.parse(Array(text.utf8), file: "--text")
-                print(try tok.decode(try ids(json, where: "--text"), skipSpecialTokens: !keepSpecial))
+                print(try tok.decode(try ids(json, file: "--text", entry: "ids"), skipSpecialTokens: !keepSpecial))
             } else {
                 print(JSONWriter.intArray(try tok.encode(text, addSpecialTokens: addSpecialTokens)))
             }
@@ -67,12 +67,12 @@ struct TokenizeCommand: AsyncParsableCommand {
         var out = ""
         for (i, line) in lines.enumerated() {
             if decode {
-                let text = try tok.decode(try ids(line["ids"], where: "\(jsonl) line \(i + 1): ids"),
+                let text = try tok.decode(try ids(line["ids"], file: jsonl, entry: "line \(i + 1): ids"),
                                           skipSpecialTokens: !keepSpecial)
                 out += "{\"text\":" + JSONWriter.quote(text) + "}\n"
             } else {
                 guard let text = line["text"]?.stringValue else {
-                    throw ValidationError("\(jsonl) entry \(i + 1): expected {\"text\": string}")
+                    throw CommandError.input(path: jsonl, entry: "entry \(i + 1)", reason: "expected {\"text\": string}")
                 }
                 out += "{\"ids\":" + JSONWriter.intArray(try tok.encode(text, addSpecialTokens: addSpecialTokens)) + "}\n"
             }
@@ -81,10 +81,12 @@ struct TokenizeCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
     }
 
-    private func ids(_ json: JSONValue?, where place: String) throws -> [Int] {
-        guard let array = json?.arrayValue else { throw ValidationError("\(place): expected a JSON array of ids") }
+    private func ids(_ json: JSONValue?, file: String, entry: String) throws -> [Int] {
+        guard let array = json?.arrayValue else {
+            throw CommandError.input(path: file, entry: entry, reason: "expected a JSON array of ids")
+        }
         return try array.map { v in
-            guard let id = v.intValue else { throw ValidationError("\(place): ids must be integers") }
+            guard let id = v.intValue else { throw CommandError.input(path: file, entry: entry, reason: "ids must be integers") }
             return id
         }
     }

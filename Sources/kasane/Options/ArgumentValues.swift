@@ -21,6 +21,11 @@ extension LastFraction: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
 }
 
+extension AveragingDType: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(parsing: argument) }
+    public static var allValueStrings: [String] { ["f32", "f16", "bf16"] }
+}
+
 extension BleuMode: ExpressibleByArgument {}
 extension ResultStore.Journal: ExpressibleByArgument {}
 extension ExportFormat: ExpressibleByArgument {}
