@@ -67,23 +67,24 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
                 let have = try store.storedExamples(model: model.id, dataset: dataset.id)
                 let missing = (0..<expected).filter { !have.contains($0) }
                 if !missing.isEmpty {
-                    if evaluator == nil {
+                    let current: Evaluator<Generator>
+                    if let evaluator { current = evaluator } else {
                         let loadStart = Date()
-                        evaluator = Evaluator(generator: try makeGenerator(checkpoint), options: evalOptions)
+                        current = Evaluator(generator: try makeGenerator(checkpoint), options: evalOptions)
+                        evaluator = current
                         log.write("step=\(checkpoint.step) load seconds=\(Self.f(Date().timeIntervalSince(loadStart)))")
                     }
-                    guard let evaluator else { continue }
                     let datasetStart = Date()
                     var datasetNew = 0, datasetPromptTokens = 0
-                    let generatedBefore = evaluator.counters.generatedTokens
-                    try evaluator.run(suite[d], skip: have) { batch in
+                    let generatedBefore = current.counters.generatedTokens
+                    try current.run(suite[d], skip: have) { batch in
                         try store.insertPredictions(batch, model: model.id, dataset: dataset.id)
                         datasetNew += batch.count
                         datasetPromptTokens += batch.reduce(0) { $0 + $1.promptTokens }
                         events.batch("[\(k + 1)/\(checkpoints.count)] step \(checkpoint.step): \(dataset.name)"
                                      + " \(have.count + datasetNew)/\(expected)")
                     }
-                    let datasetTokens = evaluator.counters.generatedTokens - generatedBefore
+                    let datasetTokens = current.counters.generatedTokens - generatedBefore
                     let seconds = Date().timeIntervalSince(datasetStart)
                     try store.recordTiming(model: model.id, dataset: dataset.id, seconds: seconds, examples: datasetNew,
                                            generatedTokens: datasetTokens)
