@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
         .target(name: "TinyWorld", dependencies: ["JSON", "Linalg", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
-            "Evaluation", "JSON", "Linalg", "Llama", "TinyWorld", "Tokenizers", "Trajectory",
+            "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers", "Trajectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

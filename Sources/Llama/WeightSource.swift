@@ -12,6 +12,8 @@ public protocol WeightSource {
     func copyFloats(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws
     /// Whether the tensor exists (used for the optional `lm_head.weight` of tied checkpoints).
     func contains(_ name: String) -> Bool
+    /// Every tensor's name, sorted.
+    var tensorNames: [String] { get }
     /// Used in error messages ("<source>: missing tensor 'x'").
     var sourceDescription: String { get }
     /// `copyFloats` followed by `release`; a memory-mapped source may interleave them.
@@ -122,5 +124,6 @@ public struct InMemoryWeights: WeightSource, Sendable {
     }
 
     public func contains(_ name: String) -> Bool { tensors[name] != nil }
+    public var tensorNames: [String] { tensors.keys.sorted() }
     public var sourceDescription: String { "in-memory weights" }
 }

@@ -16,37 +16,55 @@ public final class WeightStore: @unchecked Sendable {
     private let files: [String: SafeTensorsFile]          // shard file name → file
     private let location: [String: String]                // tensor → shard file name
 
+    /// Which files hold a folder's tensors, the one rule for loading, discovery and fingerprints:
+    /// `model.safetensors.index.json` and every shard it names (each must exist), else `model.safetensors`.
+    /// Returns the index (nil for a single file) and the weight files' names.
+    public static func weightFiles(directory: String) throws -> (index: ShardIndex?, files: [String]) {
+        let fm = FileManager.default
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        if fm.fileExists(atPath: path(indexFileName)) {
+            let index = try ShardIndex(path: path(indexFileName))
+            let shards = Set(index.weightMap.values).sorted()
+            guard !shards.isEmpty else {
+                throw SafeTensorsError.header(file: path(indexFileName), field: "weight_map", message: "is empty")
+            }
+            for shard in shards where !fm.fileExists(atPath: path(shard)) {
+                throw SafeTensorsError.io(file: path(shard), message: "shard named in \(indexFileName) is missing")
+            }
+            return (index, shards)
+        }
+        if fm.fileExists(atPath: path(singleFileName)) { return (nil, [singleFileName]) }
+        let all = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
+        let hint = all.contains { $0.hasSuffix(".bin") || $0.hasSuffix(".pt") } ? " (PyTorch .bin/.pt weights are not supported)"
+            : all.contains { $0.hasSuffix(".safetensors") } ? " (other *.safetensors files need an index)" : ""
+        throw SafeTensorsError.io(file: directory, message: "missing \(singleFileName) or \(indexFileName)\(hint)")
+    }
+
     public init(directory: String) throws {
         self.directory = directory
-        let indexPath = (directory as NSString).appendingPathComponent(Self.indexFileName)
-        let singlePath = (directory as NSString).appendingPathComponent(Self.singleFileName)
-        let fm = FileManager.default
-        if fm.fileExists(atPath: indexPath) {
-            let index = try ShardIndex(path: indexPath)
-            var files: [String: SafeTensorsFile] = [:]
-            for shard in Set(index.weightMap.values).sorted() {
-                files[shard] = try SafeTensorsFile(path: (directory as NSString).appendingPathComponent(shard))
-            }
+        let (index, names) = try Self.weightFiles(directory: directory)
+        var files: [String: SafeTensorsFile] = [:]
+        for name in names {
+            files[name] = try SafeTensorsFile(path: (directory as NSString).appendingPathComponent(name))
+        }
+        if let index {
             for (tensor, shard) in index.weightMap.sorted(by: { $0.key < $1.key }) {
                 guard let file = files[shard], file.contains(tensor) else {
                     throw SafeTensorsError.missingTensor(file: (directory as NSString).appendingPathComponent(shard), tensor: tensor)
                 }
             }
-            self.source = indexPath
-            self.files = files
-            self.location = index.weightMap
-            self.indexMetadata = index.metadata
-            self.tensorNames = index.weightMap.keys.sorted()
-        } else if fm.fileExists(atPath: singlePath) {
-            let file = try SafeTensorsFile(path: singlePath)
-            source = singlePath
-            files = [Self.singleFileName: file]
+            source = (directory as NSString).appendingPathComponent(Self.indexFileName)
+            location = index.weightMap
+            indexMetadata = index.metadata
+            tensorNames = index.weightMap.keys.sorted()
+        } else {
+            let file = files[Self.singleFileName]!
+            source = (directory as NSString).appendingPathComponent(Self.singleFileName)
             location = Dictionary(uniqueKeysWithValues: file.tensorNames.map { ($0, Self.singleFileName) })
             indexMetadata = [:]
             tensorNames = file.tensorNames
-        } else {
-            throw SafeTensorsError.io(file: directory, message: "no \(Self.singleFileName) or \(Self.indexFileName) in this folder")
         }
+        self.files = files
     }
 
     /// The file holding `name`.

@@ -107,7 +107,7 @@ private let okEntry = #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
     }
     expectError(["model-00002-of-00002.safetensors", "missing tensor 'ghost.weight'"]) { _ = try WeightStore(directory: missing) }
     let absentShard = try variant("absent") { $0.replacingOccurrences(of: "model-00002-of-00002", with: "model-00002-of-00003") }
-    expectError(["model-00002-of-00003.safetensors", "cannot open"]) { _ = try WeightStore(directory: absentShard) }
+    expectError(["model-00002-of-00003.safetensors", "shard named in model.safetensors.index.json is missing"]) { _ = try WeightStore(directory: absentShard) }
     let notJSON = try variant("notjson") { String($0.dropLast(3)) }
     expectError(["model.safetensors.index.json", "invalid JSON"]) { _ = try WeightStore(directory: notJSON) }
     let noMap = try variant("nomap") { $0.replacingOccurrences(of: "weight_map", with: "weights") }

@@ -39,7 +39,7 @@ import Testing
     try buffer.withUnsafeMutableBufferPointer { try store.copyFloats(g.name, into: $0) }
     #expect(sameBits(buffer, g.stored))
     expectError(["model.safetensors", "missing tensor 'nope'"]) { _ = try store.info("nope") }
-    expectError([dir, "no model.safetensors"]) { _ = try WeightStore(directory: dir + "/absent") }
+    expectError([dir, "missing model.safetensors"]) { _ = try WeightStore(directory: dir + "/absent") }
 }
 
 @Test func largeTensorsConvertInParallelCorrectly() throws {

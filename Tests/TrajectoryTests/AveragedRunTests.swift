@@ -12,7 +12,7 @@ import Testing
     let settings = StoreSettings(["shots": "4"])
     _ = try SyntheticModels().runner(store, settings: settings).run(checkpoints)
 
-    let plan = AveragedModelPlan(checkpoints: checkpoints, window: CheckpointWindow(size: 2))
+    let plan = CheckpointAveraging(checkpoints: checkpoints, window: CheckpointWindow(size: 2))
     let backend = SyntheticModels()
     _ = try backend.runner(store, settings: settings, variant: { try plan.modelSpec(for: $0) }).run(plan.targets())
     #expect(backend.loads == [200, 300, 400])

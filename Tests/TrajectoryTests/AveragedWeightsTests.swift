@@ -9,9 +9,9 @@ import Testing
         let checkpoints = fixture.steps.map {
             Checkpoint(step: $0, path: FixturePaths.averaging.appendingPathComponent("run/checkpoint-\($0)").path)
         }
-        let plan = AveragedModelPlan(checkpoints: checkpoints, window: CheckpointWindow(size: 3, alignment: .centred))
+        let plan = CheckpointAveraging(checkpoints: checkpoints, window: CheckpointWindow(size: 3, alignment: .centred))
         #expect(plan.targets().map(\.step) == [20, 30, 40])
-        let weights = try plan.weights(for: checkpoints[1])
+        let weights = try plan.weights(at: checkpoints[1].step)
         let expected = try #require(fixture.cases.first {
             $0.window == 3 && $0.align == "centred" && $0.weights == "uniform" && $0.step == 20 })
         for name in fixture.shapes.keys {
@@ -41,9 +41,9 @@ import Testing
             }
             checkpoints.append(Checkpoint(step: step, path: folder.path))
         }
-        let plan = AveragedModelPlan(checkpoints: checkpoints, window: CheckpointWindow(size: 3))
+        let plan = CheckpointAveraging(checkpoints: checkpoints, window: CheckpointWindow(size: 3))
         let averaged = try LlamaModel(config: try LlamaConfig.load(path: checkpoints[2].path),
-                                      weights: try plan.weights(for: checkpoints[2]))
+                                      weights: try plan.weights(at: checkpoints[2].step))
         let reference = try LlamaModel(directory: source.path)
         let tokens = [1, 7, 3, 9, 4]
         #expect(try averaged.logits(tokens: tokens) == reference.logits(tokens: tokens))

@@ -1,5 +1,6 @@
 import Foundation
 import Linalg
+import SafeTensors
 import Testing
 @testable import Trajectory
 
@@ -8,8 +9,8 @@ import Testing
     init() throws { fixture = try AveragingFixture.load() }
 
     /// Runs every position of each (window, alignment, weights) group in one pass, as `--all` does.
-    @Test(arguments: [AveragingDType.bf16, .f32])
-    func matchesExactRationalAveragesForEveryWindowAndWeighting(dtype: AveragingDType) throws {
+    @Test(arguments: [DType.bf16, .f32])
+    func matchesExactRationalAveragesForEveryWindowAndWeighting(dtype: DType) throws {
         let groups = Dictionary(grouping: fixture.cases) { "\($0.window)|\($0.align)|\($0.weights)" }
         #expect(groups.count == 8)
         for (_, cases) in groups {
@@ -21,13 +22,12 @@ import Testing
             let averager = Averager(sources: MemorySource.fromFixture(fixture),
                                     weights: try AveragingWeights(parsing: first.weights))
             let layouts = try averager.validate(jobs)
-            let sinks = jobs.map { _ in MemorySink() }
-            try averager.run(jobs, layouts: layouts, outputDType: dtype, sinks: sinks)
-            for (job, sink) in zip(jobs, sinks) {
+            let averages = try averager.averageAll(jobs, tensors: layouts, dtype: dtype)
+            for (job, tensors) in zip(jobs, averages) {
                 let expected = try #require(cases.first { $0.step == job.step })
                 #expect(job.members.map { fixture.steps[$0] } == expected.members)
-                #expect(sink.finished && sink.order == layouts.map(\.name))
-                for (name, values) in sink.values {
+                #expect(tensors.keys.sorted() == layouts.map(\.name))
+                for (name, values) in tensors {
                     if dtype == .bf16 {
                         #expect(values.map(floatToBF16) == expected.bf16_bits[name], "\(first.window) \(first.align) \(first.weights) step \(job.step) \(name)")
                     } else {
@@ -46,9 +46,7 @@ import Testing
         let sources = MemorySource.fromFixture(fixture)
         let jobs = try AveragingPlan.jobs(steps: fixture.steps, window: CheckpointWindow(size: 1), at: [30])
         let averager = Averager(sources: sources)
-        let sink = MemorySink()
-        try averager.run(jobs, layouts: try averager.validate(jobs), outputDType: nil, sinks: [sink])
-        for (name, values) in sink.values {
+        for (name, values) in try averager.averageAll(jobs, tensors: try averager.validate(jobs), dtype: nil)[0] {
             #expect(values.map(\.bitPattern) == sources[2].tensors[name]!.1.map(\.bitPattern))
         }
     }
@@ -67,12 +65,12 @@ import Testing
     @Test func disagreeingCheckpointsNameTheTensor() throws {
         let sources = MemorySource.fromFixture(fixture)
         let name = "model.norm.weight"
-        sources[3].tensors[name] = (TensorLayout(name: name, dtype: .bf16, shape: [2, 2]), [0, 0, 0, 0])
+        sources[3].tensors[name] = (TensorInfo(name: name, dtype: .bf16, shape: [2, 2]), [0, 0, 0, 0])
         let jobs = try AveragingPlan.jobs(steps: fixture.steps, window: CheckpointWindow(size: 3), at: [50])
         let error = try #require(throws: TrajectoryError.self) { try Averager(sources: sources).validate(jobs) }
         #expect(error.description.contains(name) && error.description.contains("checkpoint-40")
                 && error.description.contains("shape"))
-        sources[3].tensors[name] = (TensorLayout(name: name, dtype: .f32, shape: [4]), [0, 0, 0, 0])
+        sources[3].tensors[name] = (TensorInfo(name: name, dtype: .f32, shape: [4]), [0, 0, 0, 0])
         let dtypeError = try #require(throws: TrajectoryError.self) { try Averager(sources: sources).validate(jobs) }
         #expect(dtypeError.description.contains("dtype") && dtypeError.description.contains(name))
         sources[3].tensors[name] = nil

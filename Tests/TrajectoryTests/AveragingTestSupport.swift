@@ -1,4 +1,6 @@
 import Foundation
+import Llama
+import SafeTensors
 @testable import Trajectory
 
 /// Repo-relative paths for fixtures.
@@ -29,41 +31,46 @@ struct AveragingFixture: Decodable {
     }
 }
 
-final class MemorySource: AveragingSource {
+/// Checkpoints held in memory, named like folders so errors can be checked for the checkpoint they name.
+final class MemorySource: WeightSource {
     let location: String
-    var tensors: [String: (TensorLayout, [Float])]
-    init(location: String, tensors: [String: (TensorLayout, [Float])]) {
+    var tensors: [String: (TensorInfo, [Float])]
+    init(location: String, tensors: [String: (TensorInfo, [Float])]) {
         self.location = location
         self.tensors = tensors
     }
+    var sourceDescription: String { location }
     var tensorNames: [String] { tensors.keys.sorted() }
-    func layout(_ name: String) throws -> TensorLayout {
+    func info(_ name: String) throws -> TensorInfo {
         guard let t = tensors[name] else { throw TrajectoryError.missingFile(path: location, what: name) }
         return t.0
     }
-    func read(_ name: String, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+    func floats(_ name: String) throws -> [Float] {
         guard let t = tensors[name] else { throw TrajectoryError.missingFile(path: location, what: name) }
-        for i in t.1.indices { buffer[i] = t.1[i] }
+        return t.1
     }
 
     static func fromFixture(_ fixture: AveragingFixture) -> [MemorySource] {
         fixture.inputs_bf16_bits.enumerated().map { k, tensors in
             MemorySource(location: "checkpoint-\(fixture.steps[k])", tensors: tensors.reduce(into: [:]) { out, kv in
-                out[kv.key] = (TensorLayout(name: kv.key, dtype: .bf16, shape: fixture.shapes[kv.key] ?? []),
+                out[kv.key] = (TensorInfo(name: kv.key, dtype: .bf16, shape: fixture.shapes[kv.key] ?? []),
                                kv.value.map { Float(bitPattern: UInt32($0) << 16) })
             })
         }
     }
 }
 
-final class MemorySink: AveragingSink {
-    var values: [String: [Float]] = [:]
-    var order: [String] = []
-    var finished = false
-    func append(_ name: String, values: UnsafeBufferPointer<Float>) throws {
-        self.values[name] = Array(values)
-        order.append(name)
+extension Averager {
+    /// Every job's average of every tensor, asked for tensor by tensor in job order as the writer asks.
+    func averageAll(_ jobs: [AveragingJob], tensors: [TensorInfo], dtype: DType?) throws -> [[String: [Float]]] {
+        var out = jobs.map { _ in [String: [Float]]() }
+        for tensor in tensors {
+            for (j, job) in jobs.enumerated() {
+                var values = [Float](repeating: 0, count: tensor.count)
+                try values.withUnsafeMutableBufferPointer { try average(job, tensor: tensor, dtype: dtype, into: $0) }
+                out[j][tensor.name] = values
+            }
+        }
+        return out
     }
-    func finish() throws { finished = true }
 }
-

@@ -6,12 +6,12 @@ import Testing
 
 @Suite struct CheckpointAveragingTests {
     let fixture: AveragingFixture
-    let inputs: [CheckpointAveraging.Input]
+    let inputs: [Checkpoint]
 
     init() throws {
         fixture = try AveragingFixture.load()
         inputs = fixture.steps.map {
-            .init(step: $0, directory: FixturePaths.averaging.appendingPathComponent("run/checkpoint-\($0)").path)
+            Checkpoint(step: $0, path: FixturePaths.averaging.appendingPathComponent("run/checkpoint-\($0)").path)
         }
     }
 
@@ -59,33 +59,35 @@ import Testing
         let config = try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: folders[0] + "/config.json"))) as? [String: Any]
         #expect(config?["torch_dtype"] as? String == "float32")
-        let memory = try averaging.inMemory(step: 40)
-        #expect(memory.job.members == 2..<4)
+        let memory = try averaging.weights(at: 40)
+        #expect(memory.job.members == 0..<2 && memory.job.step == 40)
         for name in store.tensorNames {
             #expect(try store.floats(name).map(\.bitPattern) == expected.f32_bits[name])
-            #expect(memory.tensors[name]?.values.map(\.bitPattern) == expected.f32_bits[name])
+            #expect(try memory.floats(name).map(\.bitPattern) == expected.f32_bits[name])
         }
         // In memory, a bf16 model is rounded exactly as on disk.
-        let bf16 = try CheckpointAveraging(checkpoints: inputs, window: CheckpointWindow(size: 3)).inMemory(step: 50)
+        let bf16 = try CheckpointAveraging(checkpoints: inputs, window: CheckpointWindow(size: 3)).weights(at: 50)
         let expected3 = try #require(fixture.cases.first {
             $0.window == 3 && $0.align == "trailing" && $0.weights == "uniform" && $0.step == 50 })
-        for (name, tensor) in bf16.tensors {
-            #expect(tensor.values.map { UInt16($0.bitPattern >> 16) } == expected3.bf16_bits[name])
-            #expect(tensor.values.allSatisfy { $0.bitPattern & 0xFFFF == 0 })
+        #expect(bf16.tensorNames == fixture.shapes.keys.sorted())
+        for name in bf16.tensorNames {
+            let values = try bf16.floats(name)
+            #expect(values.map { UInt16($0.bitPattern >> 16) } == expected3.bf16_bits[name])
+            #expect(values.allSatisfy { $0.bitPattern & 0xFFFF == 0 })
         }
     }
 
     @Test func configMismatchNamesTheField() throws {
         let run = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: run) }
-        var copies: [CheckpointAveraging.Input] = []
+        var copies: [Checkpoint] = []
         for input in inputs {
             let dest = run.appendingPathComponent("checkpoint-\(input.step)")
             try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: input.directory, toPath: dest.path)
-            copies.append(.init(step: input.step, directory: dest.path))
+            try FileManager.default.copyItem(atPath: input.path, toPath: dest.path)
+            copies.append(Checkpoint(step: input.step, path: dest.path))
         }
-        let configPath = copies[3].directory + "/config.json"
+        let configPath = copies[3].path + "/config.json"
         var config = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: configPath))) as? [String: Any])
         config["rope_theta"] = 500000.0

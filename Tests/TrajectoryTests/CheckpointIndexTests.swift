@@ -104,14 +104,14 @@ private func run(_ steps: [Int]) -> [Checkpoint] {
     let dir = try TempDir(); defer { dir.cleanup() }
     let folder = try writeFakeCheckpoint(dir.file("checkpoint-1"), floats: 200_000)  // 800 KB of data
     let checkpoint = Checkpoint(step: 1, path: folder)
-    let first = try CheckpointFingerprint.compute(checkpoint, verify: true)
-    #expect(try CheckpointFingerprint.compute(checkpoint, verify: true) == first)
+    let first = try CheckpointFolder(checkpoint.path).fingerprint(verify: true)
+    #expect(try CheckpointFolder(checkpoint.path).fingerprint(verify: true) == first)
     #expect(first.files == ["config.json", "model.safetensors"])
-    #expect(try CheckpointFingerprint.compute(checkpoint).contentSHA256 == nil)
+    #expect(try CheckpointFolder(checkpoint.path).fingerprint().contentSHA256 == nil)
 
     // Same size, different weights in a sampled region (start of data): both hashes change.
     try writeFakeCheckpoint(folder, floats: 200_000, seed: 2)
-    let reseeded = try CheckpointFingerprint.compute(checkpoint, verify: true)
+    let reseeded = try CheckpointFolder(checkpoint.path).fingerprint(verify: true)
     #expect(reseeded.fingerprint != first.fingerprint)
     #expect(reseeded.contentSHA256 != first.contentSHA256)
 
@@ -120,19 +120,19 @@ private func run(_ steps: [Int]) -> [Checkpoint] {
     var bytes = try Data(contentsOf: URL(fileURLWithPath: weights))
     bytes[300_000] ^= 0xff
     try bytes.write(to: URL(fileURLWithPath: weights))
-    let flipped = try CheckpointFingerprint.compute(checkpoint, verify: true)
+    let flipped = try CheckpointFolder(checkpoint.path).fingerprint(verify: true)
     #expect(flipped.fingerprint == reseeded.fingerprint)
     #expect(flipped.contentSHA256 != reseeded.contentSHA256)
 
     // A config change.
     try writeFakeCheckpoint(folder, floats: 200_000, seed: 2, extraConfig: ["rope_theta": 500000])
-    #expect(try CheckpointFingerprint.compute(checkpoint).fingerprint != reseeded.fingerprint)
+    #expect(try CheckpointFolder(checkpoint.path).fingerprint().fingerprint != reseeded.fingerprint)
 }
 
 @Test func brokenCheckpointsGiveClearErrors() throws {
     let dir = try TempDir(); defer { dir.cleanup() }
     func message(_ folder: String) -> String {
-        do { _ = try CheckpointFingerprint.compute(Checkpoint(step: 1, path: folder)); return "no error" } catch { return "\(error)" }
+        do { _ = try CheckpointFolder(folder).fingerprint(); return "no error" } catch { return "\(error)" }
     }
     let noConfig = try writeFakeCheckpoint(dir.file("a"))
     try FileManager.default.removeItem(atPath: noConfig + "/config.json")
@@ -164,10 +164,10 @@ private func run(_ steps: [Int]) -> [Checkpoint] {
     let a = Checkpoint(step: 1, path: try writeFakeCheckpoint(dir.file("step1")))
     let b = Checkpoint(step: 2, path: try writeFakeCheckpoint(dir.file("step2"), seed: 3,
                                                               extraConfig: ["transformers_version": "4.50.0"]))
-    #expect(try ConfigConsistency.fingerprintAll([a, b]).count == 2)
+    #expect(try CheckpointFolder.fingerprintAll([a, b]).count == 2)
     let c = Checkpoint(step: 3, path: try writeFakeCheckpoint(dir.file("step3"), hidden: 16))
     do {
-        _ = try ConfigConsistency.fingerprintAll([a, b, c])
+        _ = try CheckpointFolder.fingerprintAll([a, b, c])
         Issue.record("differing hidden_size accepted")
     } catch {
         #expect("\(error)".contains("hidden_size"))

@@ -1,119 +1,144 @@
+import Evaluation
 import Foundation
 import JSON
+import SafeTensors
 
-/// Averages checkpoint folders of one run and writes Hugging Face checkpoints: `model.safetensors`, the first
-/// member's config.json (torch_dtype updated for --dtype) and tokenizer files, and `kasane_average.json`.
-public struct CheckpointAveraging {
-    public struct Input: Sendable {
-        public var step: Int
-        public var directory: String
-        public init(step: Int, directory: String) {
-            self.step = step
-            self.directory = directory
-        }
-    }
+/// Averaging over one run's checkpoints: the averaged models as weight sources (evaluated without writing them),
+/// their store rows, and `kasane average`'s Hugging Face folders.
+public final class CheckpointAveraging: @unchecked Sendable {
+    /// The whole run in step order (window members may lie outside an evaluated selection).
+    public let checkpoints: [Checkpoint]
+    public let window: CheckpointWindow
+    public let weights: AveragingWeights
+    /// The output dtype; nil keeps each tensor's own.
+    public let dtype: DType?
+    private var memberFingerprints: [Int: String] = [:]
+    private let lock = NSLock()
 
-    public var checkpoints: [Input]
-    public var window: CheckpointWindow
-    public var weights: AveragingWeights
-    public var dtype: AveragingDType?
-
-    public init(checkpoints: [Input], window: CheckpointWindow, weights: AveragingWeights = .uniform,
-                dtype: AveragingDType? = nil) {
+    public init(checkpoints: [Checkpoint], window: CheckpointWindow, weights: AveragingWeights = .uniform,
+                dtype: DType? = nil) {
         self.checkpoints = checkpoints.sorted { $0.step < $1.step }
         self.window = window
         self.weights = weights
         self.dtype = dtype
     }
 
-    /// Files copied from the window's newest member next to the averaged weights.
-    public static let copiedFiles = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-                                     "special_tokens_map.json", "tokenizer.model", "added_tokens.json", "vocab.json",
-                                     "merges.txt"]
+    /// Jobs at `steps` (nil: every step with a full window), in position order.
+    public func jobs(at steps: [Int]?) throws -> [AveragingJob] {
+        try AveragingPlan.jobs(steps: checkpoints.map(\.step), window: window, at: steps)
+    }
 
-    /// Writes one folder per job under `output`, named `checkpoint-<step>`. Returns the written folders.
+    /// The checkpoints (among `selected`, default all) at which a full window exists.
+    public func targets(_ selected: [Checkpoint]? = nil) -> [Checkpoint] {
+        let defined = Set(window.definedPositions(count: checkpoints.count).map { checkpoints[$0].step })
+        return (selected ?? checkpoints).filter { defined.contains($0.step) }
+    }
+
+    /// The averaged model standing for `step`, averaging each tensor when asked: `LlamaModel(config:weights:)`
+    /// loads it without holding the members. Only the members are opened.
+    public func weights(at step: Int) throws -> AveragedWeights {
+        let job = try job(at: step)
+        try checkConsistency(Array(job.members))
+        let members = try job.members.map { try WeightStore(directory: checkpoints[$0].path) }
+        let local = AveragingJob(position: job.position - job.members.lowerBound, step: job.step,
+                                 members: 0..<members.count)
+        let averager = Averager(sources: members, weights: weights)
+        return AveragedWeights(job: local, averager: averager, tensors: try averager.validate([local]), dtype: dtype,
+                               description: "average of steps " + memberSteps(job).map(String.init).joined(separator: ","))
+    }
+
+    /// The store row of the averaged model standing for `checkpoint`: its fingerprint hashes the members'
+    /// fingerprints and the averaging parameters, so a changed member makes a new row.
+    public func modelSpec(for checkpoint: Checkpoint) throws -> ModelSpec {
+        let job = try job(at: checkpoint.step)
+        var hasher = SHA256()
+        hasher.update("average|\(window.size)|\(window.alignment.rawValue)|\(weights)|\(dtype?.rawValue ?? "source")")
+        for p in job.members { hasher.update("|" + (try fingerprint(p))) }
+        return ModelSpec(kind: .average, step: checkpoint.step, window: window.size, align: window.alignment.rawValue,
+                         weights: weights.description, members: memberSteps(job), fingerprint: hasher.finalizeHex())
+    }
+
+    /// Writes `<output>/checkpoint-<step>/` per job: `model.safetensors`, the newest member's config.json
+    /// (torch_dtype following `dtype`) and tokenizer files, and `kasane_average.json`. One shared averager serves
+    /// every job tensor by tensor, so uniform windows slide. Returns the folders.
     public func write(at steps: [Int]?, output: String,
                       progress: (String) -> Void = { _ in }) throws -> (folders: [String], stats: Averager.Statistics) {
-        let jobs = try AveragingPlan.jobs(steps: checkpoints.map(\.step), window: window, at: steps)
+        let jobs = try jobs(at: steps)
         guard !jobs.isEmpty else {
             throw TrajectoryError.tooFewCheckpoints(needed: window.size, found: checkpoints.count,
                                                     context: "averaging with a \(window.alignment.rawValue) window")
         }
         try checkConsistency(Set(jobs.flatMap { Array($0.members) }).sorted())
-        let sources = try checkpoints.map { try WeightStoreSource(directory: $0.directory) }
-        let averager = Averager(sources: sources, weights: weights)
-        let layouts = try averager.validate(jobs)
+        let averager = Averager(sources: try checkpoints.map { try WeightStore(directory: $0.path) }, weights: weights)
+        let tensors = try averager.validate(jobs)
         var folders: [String] = []
-        var sinks: [any AveragingSink] = []
+        var writers: [SafeTensorsWriter] = []
         for job in jobs {
             let folder = (output as NSString).appendingPathComponent("checkpoint-\(job.step)")
             try createFolder(folder)
-            let members = job.members.map { checkpoints[$0].step }
-            let metadata = ["format": "pt"]
-            sinks.append(try SafeTensorsSink(path: (folder as NSString).appendingPathComponent("model.safetensors"),
-                                             layouts: layouts, dtype: dtype, metadata: metadata))
-            try copySideFiles(from: checkpoints[job.members.upperBound - 1].directory, to: folder)
-            try writeDescription(folder: folder, job: job, members: members)
+            let outputs = tensors.map { TensorInfo(name: $0.name, dtype: dtype ?? $0.dtype, shape: $0.shape) }
+            writers.append(try SafeTensorsWriter(path: (folder as NSString).appendingPathComponent("model.safetensors"),
+                                                 tensors: outputs, metadata: ["format": "pt"]))
+            try copySideFiles(from: checkpoints[job.members.upperBound - 1].path, to: folder)
+            try writeDescription(folder: folder, job: job)
             folders.append(folder)
         }
-        progress("averaging \(jobs.count) model(s), \(layouts.count) tensors each")
-        try averager.run(jobs, layouts: layouts, outputDType: dtype, sinks: sinks)
-        return (folders, averager.statistics)
-    }
-
-    /// Averages one position in memory (for evaluation without writing), rounded to the output dtype.
-    public func inMemory(step: Int) throws -> (job: AveragingJob, tensors: [String: (layout: TensorLayout, values: [Float])]) {
-        let jobs = try AveragingPlan.jobs(steps: checkpoints.map(\.step), window: window, at: [step])
-        guard let job = jobs.first else {
-            throw TrajectoryError.invalidOption(option: "--at", value: String(step), expected: "a step with a full window")
+        progress("averaging \(jobs.count) model(s), \(tensors.count) tensors each")
+        let models = jobs.map { AveragedWeights(job: $0, averager: averager, tensors: tensors, dtype: dtype,
+                                                description: "average at step \($0.step)") }
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, tensors.map(\.count).max() ?? 0))
+        defer { buffer.deallocate() }
+        for tensor in tensors {
+            let values = UnsafeMutableBufferPointer(rebasing: buffer[0..<tensor.count])
+            for j in models.indices {
+                try models[j].copyFloats(tensor.name, into: values)
+                try writers[j].append(tensor.name, floats: UnsafeBufferPointer(values))
+            }
         }
-        try checkConsistency(Array(job.members))
-        let sources = try checkpoints.map { try WeightStoreSource(directory: $0.directory) }
-        let averager = Averager(sources: sources, weights: weights)
-        let layouts = try averager.validate([job])
-        let sink = InMemorySink(layouts: layouts, dtype: dtype)
-        try averager.run([job], layouts: layouts, outputDType: dtype, sinks: [sink])
-        return (job, sink.tensors)
+        for j in writers.indices { try writers[j].finish() }
+        return (folders, averager.statistics)
     }
 
     /// Members must share the architecture fields of config.json and the tokenizer.
     func checkConsistency(_ positions: [Int]) throws {
         guard let first = positions.first else { return }
-        let reference = checkpoints[first].directory
-        let referenceConfig = try CheckpointFiles.readConfig(folder: reference)
-        let referenceTokenizer = FileManager.default.contents(atPath: (reference as NSString).appendingPathComponent("tokenizer.json"))
+        let reference = CheckpointFolder(checkpoints[first].path)
         for p in positions.dropFirst() {
-            let dir = checkpoints[p].directory
-            try ConfigConsistency.check(try CheckpointFiles.readConfig(folder: dir), at: dir, against: referenceConfig, at: reference)
-            let tokenizer = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("tokenizer.json"))
-            if tokenizer != referenceTokenizer {
-                throw TrajectoryError.checkpoint(path: dir + "/tokenizer.json",
-                                                 reason: "differs from \(reference)/tokenizer.json; averaged members must share the tokenizer")
-            }
+            try CheckpointFolder(checkpoints[p].path).checkCompatible(with: reference, tokenizer: true)
         }
     }
 
-    /// The config as JSONSerialization objects: averaged folders keep writing config.json through it (pretty, sorted
-    /// keys), so their bytes stay what earlier versions wrote.
-    static func foundationObject(_ value: JSONValue) -> Any {
-        switch value {
-        case .null: return NSNull()
-        case let .bool(b): return b
-        case let .integer(i): return i
-        case let .number(d): return d
-        case let .string(s): return s
-        case let .array(a): return a.map(foundationObject)
-        case let .object(pairs): return Dictionary(pairs.map { ($0.0, foundationObject($0.1)) }, uniquingKeysWith: { _, last in last })
+    private func job(at step: Int) throws -> AveragingJob {
+        guard let job = try jobs(at: [step]).first else {
+            throw TrajectoryError.invalidOption(option: "--average-window", value: String(window.size),
+                                                expected: "a window that fits at step \(step)")
         }
+        return job
     }
 
-    func createFolder(_ folder: String) throws {
+    private func memberSteps(_ job: AveragingJob) -> [Int] { job.members.map { checkpoints[$0].step } }
+
+    private func fingerprint(_ position: Int) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = memberFingerprints[position] { return known }
+        let value = try CheckpointFolder(checkpoints[position].path).fingerprint().fingerprint
+        memberFingerprints[position] = value
+        return value
+    }
+
+    /// Files copied from the window's newest member next to the averaged weights.
+    static let copiedFiles = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+                              "special_tokens_map.json", "tokenizer.model", "added_tokens.json", "vocab.json",
+                              "merges.txt"]
+
+    private func createFolder(_ folder: String) throws {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw TrajectoryError.output(path: folder, reason: "cannot create (\(error.localizedDescription))")
         }
     }
 
-    func copySideFiles(from source: String, to folder: String) throws {
+    private func copySideFiles(from source: String, to folder: String) throws {
         let fm = FileManager.default
         for name in Self.copiedFiles {
             let src = (source as NSString).appendingPathComponent(name)
@@ -121,10 +146,9 @@ public struct CheckpointAveraging {
             guard fm.fileExists(atPath: src) else { continue }
             do {
                 if name == "config.json", let dtype {
-                    var config = try CheckpointFiles.readConfig(folder: source).mapValues(Self.foundationObject)
-                    config["torch_dtype"] = ["F32": "float32", "F16": "float16", "BF16": "bfloat16"][dtype.rawValue]
-                    let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
-                    try data.write(to: URL(fileURLWithPath: dst), options: .atomic)
+                    var config = try CheckpointFolder(source).config()
+                    config["torch_dtype"] = .string(["F32": "float32", "F16": "float16", "BF16": "bfloat16"][dtype.rawValue]!)
+                    try write(.object(config.sorted { $0.key < $1.key }), to: dst)
                 } else {
                     if fm.fileExists(atPath: dst) { try fm.removeItem(atPath: dst) }
                     try fm.copyItem(atPath: src, toPath: dst)
@@ -137,18 +161,20 @@ public struct CheckpointAveraging {
         }
     }
 
-    func writeDescription(folder: String, job: AveragingJob, members: [Int]) throws {
-        let description: [String: Any] = [
-            "kind": "average", "step": job.step, "window": window.size, "align": window.alignment.rawValue,
-            "weights": weights.description, "members": members,
-            "member_folders": job.members.map { checkpoints[$0].directory },
-            "dtype": dtype?.rawValue ?? "source", "accumulation": "fp64, rounded once to the output dtype",
+    private func writeDescription(folder: String, job: AveragingJob) throws {
+        let description: JSONValue = [
+            "kind": "average", "step": .integer(job.step), "window": .integer(window.size),
+            "align": .string(window.alignment.rawValue), "weights": .string(weights.description),
+            "members": .array(memberSteps(job).map(JSONValue.integer)),
+            "member_folders": .array(job.members.map { .string(checkpoints[$0].path) }),
+            "dtype": .string(dtype?.rawValue ?? "source"), "accumulation": "fp64, rounded once to the output dtype",
         ]
-        let path = (folder as NSString).appendingPathComponent("kasane_average.json")
-        do {
-            let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys])
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
+        try write(description, to: (folder as NSString).appendingPathComponent("kasane_average.json"))
+    }
+
+    private func write(_ value: JSONValue, to path: String) throws {
+        let text = JSONWriter.string(value, layout: .indented(2), sortKeys: true) + "\n"
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw TrajectoryError.output(path: path, reason: error.localizedDescription)
         }
     }

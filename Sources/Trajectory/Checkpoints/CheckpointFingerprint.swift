@@ -19,54 +19,14 @@ public struct CheckpointFingerprint: Sendable, Equatable {
 
     static let sampleBytes = 64 * 1024
 
-    public static func compute(_ checkpoint: Checkpoint, verify: Bool = false) throws -> CheckpointFingerprint {
-        let folder = checkpoint.path
-        let files = try CheckpointFiles.modelFiles(in: folder)
-        var quick = SHA256()
-        var full = verify ? SHA256() : nil
-        var total = 0
-        var config: [String: JSONValue] = [:]
-        for file in files {
-            let path = (folder as NSString).appendingPathComponent(file)
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw TrajectoryError.checkpoint(path: path, reason: "cannot open for reading")
-            }
-            defer { try? handle.close() }
-            let size = try CheckpointFiles.size(of: path)
-            total += size
-            quick.update("\(file)\n\(size)\n")
-            if file == "config.json" {
-                let data = try read(handle, count: size, path: path)
-                config = try CheckpointFiles.parseConfig(data, path: path)
-                quick.update(data)
-            } else if file.hasSuffix(".safetensors") {
-                let header = try CheckpointFiles.safetensorsHeader(handle, size: size, path: path)
-                quick.update(header.bytes)
-                for offset in sampleOffsets(dataStart: header.dataStart, size: size) {
-                    try handle.seek(toOffset: UInt64(offset))
-                    quick.update(try read(handle, count: min(sampleBytes, size - offset), path: path))
-                }
-            } else {
-                // The shard index: small JSON.
-                quick.update(try read(handle, count: size, path: path))
-            }
-            if full != nil {
-                try handle.seek(toOffset: 0)
-                try hashWhole(handle, size: size, path: path, into: &full!)
-            }
-        }
-        return CheckpointFingerprint(fingerprint: quick.finalizeHex(), contentSHA256: full.map { var h = $0; return h.finalizeHex() },
-                                     config: config, files: files, totalBytes: total)
-    }
-
-    private static func sampleOffsets(dataStart: Int, size: Int) -> [Int] {
+    static func sampleOffsets(dataStart: Int, size: Int) -> [Int] {
         guard size > dataStart else { return [] }
         let span = size - dataStart
         if span <= 3 * sampleBytes { return [dataStart] }
         return [dataStart, dataStart + span / 2 - sampleBytes / 2, size - sampleBytes]
     }
 
-    private static func read(_ handle: FileHandle, count: Int, path: String) throws -> Data {
+    static func read(_ handle: FileHandle, count: Int, path: String) throws -> Data {
         let data: Data
         do { data = try handle.read(upToCount: count) ?? Data() } catch {
             throw TrajectoryError.checkpoint(path: path, reason: "read error (\(error.localizedDescription))")
@@ -77,7 +37,7 @@ public struct CheckpointFingerprint: Sendable, Equatable {
         return data
     }
 
-    private static func hashWhole(_ handle: FileHandle, size: Int, path: String, into hasher: inout SHA256) throws {
+    static func hashWhole(_ handle: FileHandle, size: Int, path: String, into hasher: inout SHA256) throws {
         var remaining = size
         let chunk = 4 << 20
         while remaining > 0 {
@@ -85,5 +45,86 @@ public struct CheckpointFingerprint: Sendable, Equatable {
             hasher.update(data)
             remaining -= data.count
         }
+    }
+    static func size(of path: String) throws -> Int {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = (attributes[.size] as? NSNumber)?.intValue else {
+            throw TrajectoryError.checkpoint(path: path, reason: "cannot read the file size")
+        }
+        return size
+    }
+
+    struct Header { var bytes: Data; var dataStart: Int }
+
+    /// Reads and checks the safetensors header: its length fits the file, it is a JSON object, and the tensors'
+    /// data end exactly at the end of the file (a half-written file fails here).
+    static func safetensorsHeader(_ handle: FileHandle, size: Int, path: String) throws -> Header {
+        guard size >= 8, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else {
+            throw TrajectoryError.checkpoint(path: path, reason: "truncated safetensors file (\(size) bytes)")
+        }
+        let length = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard length <= UInt64(size - 8), length <= 100_000_000 else {
+            throw TrajectoryError.checkpoint(path: path, reason: "header length \(length) exceeds the file size \(size)")
+        }
+        guard let json = try? handle.read(upToCount: Int(length)), json.count == Int(length),
+              let header = (try? JSONParser.parse(json, file: path, options: .safetensors))?.objectValue else {
+            throw TrajectoryError.checkpoint(path: path, reason: "safetensors header is not a JSON object")
+        }
+        var end = 0
+        for (name, value) in header where name != "__metadata__" {
+            guard let offsets = value["data_offsets"]?.arrayValue, offsets.count == 2, let last = offsets[1].intValue else {
+                throw TrajectoryError.checkpoint(path: path, reason: "tensor '\(name)' has no data_offsets")
+            }
+            end = max(end, last)
+        }
+        let expected = 8 + Int(length) + end
+        guard expected == size else {
+            throw TrajectoryError.checkpoint(
+                path: path, reason: "size \(size) bytes, but the header describes \(expected) (half-written or truncated?)")
+        }
+        return Header(bytes: prefix + json, dataStart: 8 + Int(length))
+    }
+}
+
+extension CheckpointFolder {
+    /// The folder's fingerprint; `verify` adds the full SHA-256 of every model file.
+    public func fingerprint(verify: Bool = false) throws -> CheckpointFingerprint {
+        let folder = path
+        let files = try modelFiles()
+        var quick = SHA256()
+        var full = verify ? SHA256() : nil
+        var total = 0
+        var config: [String: JSONValue] = [:]
+        for file in files {
+            let path = (folder as NSString).appendingPathComponent(file)
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw TrajectoryError.checkpoint(path: path, reason: "cannot open for reading")
+            }
+            defer { try? handle.close() }
+            let size = try CheckpointFingerprint.size(of: path)
+            total += size
+            quick.update("\(file)\n\(size)\n")
+            if file == "config.json" {
+                let data = try CheckpointFingerprint.read(handle, count: size, path: path)
+                config = try Self.parseConfig(data, path: path)
+                quick.update(data)
+            } else if file.hasSuffix(".safetensors") {
+                let header = try CheckpointFingerprint.safetensorsHeader(handle, size: size, path: path)
+                quick.update(header.bytes)
+                for offset in CheckpointFingerprint.sampleOffsets(dataStart: header.dataStart, size: size) {
+                    try handle.seek(toOffset: UInt64(offset))
+                    quick.update(try CheckpointFingerprint.read(handle, count: min(CheckpointFingerprint.sampleBytes, size - offset), path: path))
+                }
+            } else {
+                // The shard index: small JSON.
+                quick.update(try CheckpointFingerprint.read(handle, count: size, path: path))
+            }
+            if full != nil {
+                try handle.seek(toOffset: 0)
+                try CheckpointFingerprint.hashWhole(handle, size: size, path: path, into: &full!)
+            }
+        }
+        return CheckpointFingerprint(fingerprint: quick.finalizeHex(), contentSHA256: full.map { var h = $0; return h.finalizeHex() },
+                                     config: config, files: files, totalBytes: total)
     }
 }

@@ -73,7 +73,7 @@ public enum TrajectoryEvaluation {
         if let averaged {
             selected = averaged.targets(selected)
             guard !selected.isEmpty else {
-                throw TrajectoryError.tooFewCheckpoints(needed: averaged.averaging.window.size, found: 0,
+                throw TrajectoryError.tooFewCheckpoints(needed: averaged.window.size, found: 0,
                                                         context: "--average-window: no selected checkpoint has a full window")
             }
         }
@@ -111,21 +111,21 @@ public enum TrajectoryEvaluation {
         var averaged: [Int] = []
         if let plan = try averagedPlan(request) {
             let stored = try ResultStore.completeSteps(db: request.db, runName: runName, settingsHash: settings.hash,
-                                                       kind: .average, window: plan.averaging.window.size)
+                                                       kind: .average, window: plan.window.size)
             averaged = plan.targets(selected).map(\.step).filter { !stored.contains($0) }
         }
         return (runName, selected.map(\.step).filter { !storedRaw.contains($0) }, averaged)
     }
 
     /// The checkpoint itself, or the averaged model standing for it (members share one config; the averager checks).
-    static func loadModel(_ checkpoint: Checkpoint, averaged: AveragedModelPlan?) throws -> LlamaModel {
+    static func loadModel(_ checkpoint: Checkpoint, averaged: CheckpointAveraging?) throws -> LlamaModel {
         guard let averaged else { return try LlamaModel(directory: checkpoint.path) }
         let config = try LlamaConfig.load(path: checkpoint.path)
-        return try LlamaModel(config: config, weights: try averaged.weights(for: checkpoint))
+        return try LlamaModel(config: config, weights: try averaged.weights(at: checkpoint.step))
     }
 
     /// The averaging plan over the whole run (window members may lie outside the selection), or nil.
-    static func averagedPlan(_ request: TrajectoryRequest) throws -> AveragedModelPlan? {
+    static func averagedPlan(_ request: TrajectoryRequest) throws -> CheckpointAveraging? {
         guard let averaging = request.averaging else { return nil }
         guard case let .run(folder, _, _) = request.models else {
             throw TrajectoryError.selection("--average-window needs --checkpoints (a run to average over)")
@@ -134,7 +134,7 @@ public enum TrajectoryEvaluation {
             throw TrajectoryError.invalidOption(option: "--average-window", value: String(averaging.window.size),
                                                 expected: "at least 1")
         }
-        return AveragedModelPlan(checkpoints: try CheckpointIndex(path: folder).checkpoints, window: averaging.window,
+        return CheckpointAveraging(checkpoints: try CheckpointIndex(path: folder).checkpoints, window: averaging.window,
                                  weights: averaging.weights)
     }
 

@@ -15,7 +15,7 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
         /// Full SHA-256 of every checkpoint before it is evaluated.
         public var verify: Bool
         /// Evaluates a variant standing for each checkpoint instead of the checkpoint itself (e.g. an averaged
-        /// model, `AveragedModelPlan.modelSpec(for:)`); `makeGenerator` must then build that variant.
+        /// model, `CheckpointAveraging.modelSpec(for:)`); `makeGenerator` must then build that variant.
         public var variant: (@Sendable (Checkpoint) throws -> ModelSpec)?
         public init(runName: String, source: String, settings: StoreSettings, verify: Bool = false,
                     variant: (@Sendable (Checkpoint) throws -> ModelSpec)? = nil) {
@@ -41,7 +41,7 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
     public func run(_ checkpoints: [Checkpoint]) throws -> TrajectorySummary {
         let started = Date()
         // Fail early: every checkpoint complete, every config the same architecture.
-        let fingerprints = try ConfigConsistency.fingerprintAll(checkpoints)
+        let fingerprints = try CheckpointFolder.fingerprintAll(checkpoints)
         let run = try store.openRun(name: options.runName, source: options.source, settings: options.settings)
         let datasets = try suite.map { try store.registerDataset(RunKeys.datasetSpec($0)) }
         try store.planDatasets(run: run.id, zip(datasets, suite).map { ($0.id, $1.samples.count) })
@@ -142,7 +142,7 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
         }
         if verify {
             let verifyStart = Date()
-            let full = try CheckpointFingerprint.compute(checkpoint, verify: true)
+            let full = try CheckpointFolder(checkpoint.path).fingerprint(verify: true)
             let seconds = Date().timeIntervalSince(verifyStart)
             log.write("step=\(checkpoint.step) verify bytes=\(full.totalBytes) seconds=\(Self.f(seconds))"
                       + " MB/s=\(Self.f(seconds > 0 ? Double(full.totalBytes) / 1e6 / seconds : 0))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SafeTensors
 import Trajectory
 
 struct AverageCommand: AsyncParsableCommand {
@@ -33,7 +34,7 @@ struct AverageCommand: AsyncParsableCommand {
     var all = false
 
     @Option(help: "Output dtype (f32, f16, bf16); default: each tensor's source dtype.")
-    var dtype: AveragingDType?
+    var dtype: DType?
 
     @Option(help: "Output folder.")
     var output: String
@@ -57,7 +58,7 @@ struct AverageCommand: AsyncParsableCommand {
         }
         let index = try CheckpointIndex(path: checkpoints)
         let averaging = CheckpointAveraging(
-            checkpoints: index.checkpoints.map { CheckpointAveraging.Input(step: $0.step, directory: $0.path) },
+            checkpoints: index.checkpoints,
             window: CheckpointWindow(size: window, alignment: align),
             weights: weights,
             dtype: dtype)
