@@ -20,8 +20,8 @@ public enum TrajectoryError: Error, CustomStringConvertible, Sendable {
     case tooFewCheckpoints(needed: Int, found: Int, context: String)
     /// A tensor of one averaging member that disagrees with the window's first member.
     case mismatch(file: String, tensor: String, field: String, expected: String, found: String)
+    /// An input file that is absent.
     case missingFile(path: String, what: String)
-    case io(path: String, reason: String)
     /// A prediction table whose series do not line up.
     case inconsistentTable(dataset: String, reason: String)
 
@@ -44,8 +44,6 @@ public enum TrajectoryError: Error, CustomStringConvertible, Sendable {
             return "\(file): tensor '\(tensor)' \(field) is \(found), but the window's first checkpoint has \(expected)"
         case let .missingFile(path, what):
             return "\(path): \(what) not found"
-        case let .io(path, reason):
-            return "\(path): \(reason)"
         case let .inconsistentTable(dataset, reason):
             return "dataset '\(dataset)': \(reason)"
         }

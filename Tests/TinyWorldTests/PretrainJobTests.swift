@@ -74,7 +74,7 @@ import Testing
             do {
                 _ = try TrainingRecipe.load(path: path)
                 Issue.record("expected an error naming \(field)")
-            } catch let e as TrainingError {
+            } catch let e as TinyWorldError {
                 #expect(e.description.contains(field), "\(e.description)")
             }
         }
@@ -87,6 +87,6 @@ import Testing
         do {
             _ = try TrainingRecipe.load(path: dir + "/missing.json")
             Issue.record("expected an error for a missing file")
-        } catch let e as TrainingError { #expect(e.description.contains("missing.json")) }
+        } catch let e as TinyWorldError { #expect(e.description.contains("missing.json")) }
     }
 }

@@ -36,16 +36,6 @@ public struct Evalset: Sendable {
     }
 }
 
-enum SplitError: Error, CustomStringConvertible {
-    case tooFewItems(task: String, wanted: Int, found: Int)
-    var description: String {
-        switch self {
-        case let .tooFewItems(task, wanted, found):
-            return "tiny world: task \(task) could generate only \(found) distinct items, \(wanted) wanted"
-        }
-    }
-}
-
 /// Draws items until `sizes.total` distinct inputs exist, then cuts them into train/dev/test in draw order.
 /// Distinct inputs mean no dev or test input equals a train input.
 func drawSplits(task: String, sizes: SplitSizes, attempts: Int = 50_000,
@@ -59,7 +49,7 @@ func drawSplits(task: String, sizes: SplitSizes, attempts: Int = 50_000,
         if seen.insert(item.input).inserted { items.append(item) }
     }
     guard items.count == sizes.total else {
-        throw SplitError.tooFewItems(task: task, wanted: sizes.total, found: items.count)
+        throw TinyWorldError.tooFewItems(task: task, wanted: sizes.total, found: items.count)
     }
     let dev = sizes.train + sizes.dev
     return (Array(items[0..<sizes.train]), Array(items[sizes.train..<dev]), Array(items[dev...]))
@@ -69,7 +59,7 @@ func drawSplits(task: String, sizes: SplitSizes, attempts: Int = 50_000,
 func cutSplits(task: String, _ items: [EvalItem], sizes: SplitSizes) throws
     -> (train: [EvalItem], dev: [EvalItem], test: [EvalItem]) {
     guard items.count >= sizes.total else {
-        throw SplitError.tooFewItems(task: task, wanted: sizes.total, found: items.count)
+        throw TinyWorldError.tooFewItems(task: task, wanted: sizes.total, found: items.count)
     }
     let dev = sizes.train + sizes.dev
     return (Array(items[0..<sizes.train]), Array(items[sizes.train..<dev]), Array(items[dev..<sizes.total]))

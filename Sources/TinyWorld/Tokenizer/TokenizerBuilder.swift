@@ -25,7 +25,7 @@ public struct TokenizerBuilder: Sendable {
         let requiredChars = charCounts.keys.sorted()
         let learnedChars = requiredChars.filter { $0 != data.spaceId }.count
         guard budget > learnedChars else {
-            throw TinyWorldError.tokenizer("vocab size \(vocabSize) leaves \(budget) learned pieces, fewer than the corpus's \(learnedChars) characters")
+            throw TinyWorldError.tokenizerBuilder("vocab size \(vocabSize) leaves \(budget) learned pieces, fewer than the corpus's \(learnedChars) characters")
         }
         var pieces: [[Int32]] = requiredChars.map { [$0] }
         var counts: [Double] = requiredChars.map { charCounts[$0] ?? 0 }

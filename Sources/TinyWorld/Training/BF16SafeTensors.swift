@@ -12,6 +12,6 @@ func writeBF16SafeTensors(path: String, tensors: [(name: String, shape: [Int], v
         for t in tensors { try writer.append(t.name, floats: t.values) }
         try writer.finish()
     } catch {
-        throw TrainingError.writeFailed(path: path, reason: "\(error)")
+        throw TinyWorldError.writeFailed(path: path, reason: "\(error)")
     }
 }

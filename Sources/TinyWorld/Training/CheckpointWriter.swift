@@ -39,8 +39,8 @@ public struct CheckpointWriter: Sendable {
         let temp = URL(fileURLWithPath: outputDirectory)
             .appendingPathComponent(".\(Self.folderName(step: state.step)).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         func attempt<T>(_ path: URL, _ body: () throws -> T) throws -> T {
-            do { return try body() } catch let e as TrainingError { throw e } catch {
-                throw TrainingError.writeFailed(path: path.path, reason: error.localizedDescription)
+            do { return try body() } catch let e as TinyWorldError { throw e } catch {
+                throw TinyWorldError.writeFailed(path: path.path, reason: error.localizedDescription)
             }
         }
         try attempt(temp) {

@@ -9,10 +9,10 @@ public struct KasaneTrainingTokenizer: TrainingTokenizer {
 
     public init(path: String) throws {
         do { tokenizer = try Tokenizer.load(path: path) } catch {
-            throw TrainingError.tokenizer(file: path, reason: "\(error)")
+            throw TinyWorldError.tokenizer(file: path, reason: "\(error)")
         }
-        guard let bos = tokenizer.bosTokenId else { throw TrainingError.tokenizer(file: path, reason: "no BOS token") }
-        guard let eos = tokenizer.eosTokenId else { throw TrainingError.tokenizer(file: path, reason: "no EOS token") }
+        guard let bos = tokenizer.bosTokenId else { throw TinyWorldError.tokenizer(file: path, reason: "no BOS token") }
+        guard let eos = tokenizer.eosTokenId else { throw TinyWorldError.tokenizer(file: path, reason: "no EOS token") }
         trainingBOS = bos
         trainingEOS = eos
     }

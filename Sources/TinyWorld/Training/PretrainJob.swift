@@ -32,7 +32,7 @@ public struct PretrainJob {
         if let s = overrides.seed { recipe.training.seed = s }
         if let s = overrides.dataSeed { recipe.training.dataSeed = s }
         if let (field, reason) = recipe.validationProblem() {
-            throw TrainingError.badRecipe(file: recipePath, field: field, reason: reason + " (after command-line overrides)")
+            throw TinyWorldError.badRecipe(file: recipePath, field: field, reason: reason + " (after command-line overrides)")
         }
 
         let tokenizer = try KasaneTrainingTokenizer(path: recipe.data.tokenizer)

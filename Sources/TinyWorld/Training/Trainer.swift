@@ -45,11 +45,11 @@ public final class Trainer {
         let (inputs, targets) = batches.next()
         model.zeroGradients()
         guard let loss = try model.forward(tokens: inputs, targets: targets), loss.isFinite else {
-            throw TrainingError.diverged(step: step, loss: .nan)
+            throw TinyWorldError.diverged(step: step, loss: .nan)
         }
         model.backward()
         let norm = clipGradients(model.grads, maxNorm: recipe.training.gradClip)
-        guard norm.isFinite else { throw TrainingError.diverged(step: step, loss: Float(loss)) }
+        guard norm.isFinite else { throw TinyWorldError.diverged(step: step, loss: Float(loss)) }
         let lr = schedule.rate(atStep: step)
         optimizer.step(params: model.params, grads: model.grads, lr: lr)
         return (loss, lr, norm)
@@ -69,7 +69,7 @@ public final class Trainer {
                 FileManager.default.createFile(atPath: path, contents: nil)
                 log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             } catch {
-                throw TrainingError.writeFailed(path: path, reason: error.localizedDescription)
+                throw TinyWorldError.writeFailed(path: path, reason: error.localizedDescription)
             }
         }
         defer { try? log?.close() }

@@ -34,7 +34,7 @@ public struct TrainingCorpus: Sendable {
     public static func load(jsonl path: String, tokenizer: some TrainingTokenizer,
                             workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> TrainingCorpus {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrainingError.unreadable(file: path, reason: "no such file")
+            throw TinyWorldError.unreadable(file: path, reason: "no such file")
         }
         var texts: [String] = []
         var lineNumber = 0
@@ -44,14 +44,14 @@ public struct TrainingCorpus: Sendable {
                 continue
             }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
-                throw TrainingError.badCorpus(file: path, line: lineNumber, reason: "not a JSON object")
+                throw TinyWorldError.badCorpus(file: path, line: lineNumber, reason: "not a JSON object")
             }
             guard let text = object["text"] as? String else {
-                throw TrainingError.badCorpus(file: path, line: lineNumber, reason: "no string field \"text\"")
+                throw TinyWorldError.badCorpus(file: path, line: lineNumber, reason: "no string field \"text\"")
             }
             texts.append(text)
         }
-        if texts.isEmpty { throw TrainingError.badCorpus(file: path, line: lineNumber, reason: "no documents") }
+        if texts.isEmpty { throw TinyWorldError.badCorpus(file: path, line: lineNumber, reason: "no documents") }
 
         let bos = tokenizer.trainingBOS, eos = tokenizer.trainingEOS, vocab = tokenizer.trainingVocabSize
         var results = [Result<[Int], Error>](repeating: .success([]), count: texts.count)
@@ -69,11 +69,11 @@ public struct TrainingCorpus: Sendable {
             switch r {
             case .success(let ids):
                 if let bad = ids.first(where: { $0 < 0 || $0 >= vocab }) {
-                    throw TrainingError.tokenizer(file: path, reason: "document \(i + 1) gave id \(bad) outside vocab \(vocab)")
+                    throw TinyWorldError.tokenizer(file: path, reason: "document \(i + 1) gave id \(bad) outside vocab \(vocab)")
                 }
                 documents.append(ids)
             case .failure(let e):
-                throw TrainingError.tokenizer(file: path, reason: "document \(i + 1): \(e)")
+                throw TinyWorldError.tokenizer(file: path, reason: "document \(i + 1): \(e)")
             }
         }
         return TrainingCorpus(documents: documents)
@@ -96,7 +96,7 @@ public struct BatchStream: Sendable {
 
     public init(corpus: TrainingCorpus, seqLen: Int, batch: Int, dataSeed: UInt64) throws {
         guard corpus.tokenCount >= seqLen + 1 else {
-            throw TrainingError.badBatch(reason: "corpus has \(corpus.tokenCount) tokens, fewer than seq_len + 1 = \(seqLen + 1)")
+            throw TinyWorldError.badBatch(reason: "corpus has \(corpus.tokenCount) tokens, fewer than seq_len + 1 = \(seqLen + 1)")
         }
         self.corpus = corpus; self.seqLen = seqLen; self.batch = batch; self.dataSeed = dataSeed
         startEpoch(0)

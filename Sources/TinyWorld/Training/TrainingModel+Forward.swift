@@ -8,15 +8,15 @@ extension TrainingModel {
     @discardableResult
     public func forward(tokens input: [Int], targets target: [Int]? = nil) throws -> Double? {
         let c = config, N = rows, D = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize
-        guard input.count == N else { throw TrainingError.badBatch(reason: "expected \(N) tokens, got \(input.count)") }
+        guard input.count == N else { throw TinyWorldError.badBatch(reason: "expected \(N) tokens, got \(input.count)") }
         for (n, id) in input.enumerated() {
-            guard id >= 0 && id < V else { throw TrainingError.badBatch(reason: "token id \(id) outside vocab \(V)") }
+            guard id >= 0 && id < V else { throw TinyWorldError.badBatch(reason: "token id \(id) outside vocab \(V)") }
             tokens[n] = Int32(id)
         }
         if let target {
-            guard target.count == N else { throw TrainingError.badBatch(reason: "expected \(N) targets") }
+            guard target.count == N else { throw TinyWorldError.badBatch(reason: "expected \(N) targets") }
             for (n, id) in target.enumerated() {
-                guard id >= 0 && id < V else { throw TrainingError.badBatch(reason: "target id \(id) outside vocab \(V)") }
+                guard id >= 0 && id < V else { throw TinyWorldError.badBatch(reason: "target id \(id) outside vocab \(V)") }
                 targets[n] = Int32(id)
             }
         }

@@ -40,10 +40,10 @@ public struct TrainingRecipe: Sendable, Equatable {
     /// Reads and validates a recipe; relative paths resolve against the recipe's folder.
     public static func load(path: String) throws -> TrainingRecipe {
         guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw TrainingError.unreadable(file: path, reason: "no such file")
+            throw TinyWorldError.unreadable(file: path, reason: "no such file")
         }
         guard let root = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else {
-            throw TrainingError.badRecipe(file: path, field: "(root)", reason: "not a JSON object")
+            throw TinyWorldError.badRecipe(file: path, field: "(root)", reason: "not a JSON object")
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         return try parse(root, file: path, baseDirectory: base.path)
@@ -79,7 +79,7 @@ public struct TrainingRecipe: Sendable, Equatable {
         if let v = try t.optionalInt("warmup_steps") { training.warmupSteps = v }
         if let v = try t.optionalString("schedule") {
             guard let shape = LearningRateSchedule.Shape(rawValue: v) else {
-                throw TrainingError.badRecipe(file: file, field: "training.schedule",
+                throw TinyWorldError.badRecipe(file: file, field: "training.schedule",
                                               reason: "expected \"cosine\" or \"constant\", found \"\(v)\"")
             }
             training.schedule = shape
@@ -99,7 +99,7 @@ public struct TrainingRecipe: Sendable, Equatable {
 
         let recipe = TrainingRecipe(model: model, data: data, training: training, checkpoints: checkpoints)
         if let (field, reason) = recipe.validationProblem() {
-            throw TrainingError.badRecipe(file: file, field: field, reason: reason)
+            throw TinyWorldError.badRecipe(file: file, field: field, reason: reason)
         }
         return recipe
     }
@@ -134,7 +134,7 @@ public struct TrainingRecipe: Sendable, Equatable {
         -> TrainingModelConfig {
         let vocab = model.vocabSize ?? ((tokenizerVocab + 63) / 64 * 64)
         if vocab < tokenizerVocab {
-            throw TrainingError.badRecipe(file: file, field: "model.vocab_size",
+            throw TinyWorldError.badRecipe(file: file, field: "model.vocab_size",
                                           reason: "\(vocab) is smaller than the tokenizer's \(tokenizerVocab)")
         }
         let config = TrainingModelConfig(
@@ -144,7 +144,7 @@ public struct TrainingRecipe: Sendable, Equatable {
             rmsNormEps: model.rmsNormEps, ropeTheta: model.ropeTheta, initializerRange: model.initializerRange,
             bosTokenId: bosTokenId, eosTokenId: eosTokenId)
         if let (field, reason) = config.validationProblem() {
-            throw TrainingError.badRecipe(file: file, field: "model." + field, reason: reason)
+            throw TinyWorldError.badRecipe(file: file, field: "model." + field, reason: reason)
         }
         return config
     }
@@ -161,7 +161,7 @@ struct JSONFields {
         self.object = object; self.file = file; self.prefix = prefix
     }
 
-    private func fail(_ key: String, _ reason: String) -> TrainingError {
+    private func fail(_ key: String, _ reason: String) -> TinyWorldError {
         .badRecipe(file: file, field: prefix + key, reason: reason)
     }
 

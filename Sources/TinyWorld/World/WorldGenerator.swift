@@ -8,18 +8,6 @@ public struct WorldBuild: Sendable {
     public let corpus: [String]
 }
 
-public enum TinyWorldError: Error, CustomStringConvertible {
-    case write(path: String, reason: String)
-    case tokenizer(String)
-
-    public var description: String {
-        switch self {
-        case let .write(path, reason): return "\(path): cannot write: \(reason)"
-        case let .tokenizer(reason): return "tokenizer builder: \(reason)"
-        }
-    }
-}
-
 /// Builds the world, its nine evalsets and the corpus from one seed. The same seed gives byte-identical output.
 public enum WorldGenerator {
     public static let defaultSeed: UInt64 = 20_251_006
@@ -76,7 +64,7 @@ public enum WorldGenerator {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw TinyWorldError.write(path: path, reason: "\(error.localizedDescription)")
+            throw TinyWorldError.writeFailed(path: path, reason: "\(error.localizedDescription)")
         }
     }
 
@@ -84,7 +72,7 @@ public enum WorldGenerator {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw TinyWorldError.write(path: path, reason: "\(error.localizedDescription)")
+            throw TinyWorldError.writeFailed(path: path, reason: "\(error.localizedDescription)")
         }
     }
 }

@@ -30,15 +30,6 @@ struct SlurmCommand: AsyncParsableCommand {
     @Flag(help: "Write the scripts and print the sbatch lines; submit nothing.") var dryRun = false
     @Flag(help: "Block until the chain ends; exit non-zero if a task failed, naming its log.") var wait = false
 
-    /// Options of this command that `kasane eval` does not take (valued, then flags).
-    static let ownValued: Set<String> = ["--partition", "--account", "--qos", "--time", "--cpus-per-task", "--mem",
-                                         "--max-parallel", "--sbatch-arg", "--checkpoints-per-task", "--report",
-                                         "--ensemble-window"]
-    static let ownFlags: Set<String> = ["--dry-run", "--wait"]
-    /// Eval options each task sets itself (selection, store) or only the averaging stage gets.
-    static let perTask: Set<String> = ["--db", "--steps", "--last-fraction", "--journal"]
-    static let averagingOptions: Set<String> = ["--average-window", "--align", "--average-weights"]
-
     func validate() throws {
         guard eval.selection.checkpoints != nil, eval.store.db != nil else {
             throw ValidationError("kasane slurm needs --checkpoints DIR and --db FILE")
@@ -47,41 +38,29 @@ struct SlurmCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var request = eval.request
-        let db = TrajectoryEvaluation.absolute(request.db)
-        request.db = db
-        let (runName, pending, pendingAverage) = try TrajectoryEvaluation.missing(request)
-        let (shared, averageArguments) = Self.forwardedArguments(Array(CommandLine.arguments.dropFirst(2)))
-        let kasane = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var resources = SlurmResources()
         resources.partition = partition; resources.account = account; resources.qos = qos; resources.time = time
         resources.cpusPerTask = cpusPerTask; resources.mem = mem; resources.maxParallel = maxParallel
-        resources.extraArguments = ["--chdir=\(FileManager.default.currentDirectoryPath)"] + sbatchArg
-        let reportCommands = report.map { dir -> [[String]] in
-            let run = ["--db", db, "--run", runName]
-            var stability = [kasane, "stability"] + run
-            if let fraction = eval.selection.lastFraction { stability += ["--last-fraction", fraction.text] }
-            return [[kasane, "ensemble"] + run + ["--window", ensembleWindow], stability,
-                    [kasane, "report"] + run + ["--output", TrajectoryEvaluation.absolute(dir)]]
-        }
-        let chain = SlurmChain(kasane: kasane, db: db, evalArguments: shared, pendingSteps: pending,
-                               checkpointsPerTask: checkpointsPerTask,
-                               averageArguments: averageArguments.isEmpty ? nil : averageArguments,
-                               pendingAverageSteps: pendingAverage, reportCommands: reportCommands, resources: resources)
-        guard !chain.stages.isEmpty else {
-            print("nothing to submit: every selected checkpoint is stored in \(db)")
+        resources.extraArguments = sbatchArg
+        let request = SlurmRequest(evaluation: eval.request, arguments: Array(CommandLine.arguments.dropFirst(2)),
+                                   resources: resources, checkpointsPerTask: checkpointsPerTask,
+                                   reportDirectory: report, ensembleWindows: ensembleWindow)
+        let kasane = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let plan = try SlurmPlan(request, kasane: kasane)
+        guard !plan.chain.stages.isEmpty else {
+            print("nothing to submit: every selected checkpoint is stored in \(plan.chain.db)")
             return
         }
-        let scripts = try chain.writeScripts()
-        print("\(pending.count) checkpoint(s) to evaluate, \(pendingAverage.count) averaged position(s); scripts: "
-              + scripts.joined(separator: " "))
-        let submission = try SlurmClient.submit(chain, dryRun: dryRun)
+        let scripts = try plan.chain.writeScripts()
+        print("\(plan.pendingSteps.count) checkpoint(s) to evaluate, \(plan.pendingAverageSteps.count) averaged "
+              + "position(s); scripts: " + scripts.joined(separator: " "))
+        let submission = try SlurmClient.submit(plan.chain, dryRun: dryRun)
         for line in submission.commandLines { print(line) }
         if dryRun { return }
         print("submitted: " + submission.jobs.map { "\($0.stage.rawValue) \($0.id)" }.joined(separator: ", "))
         guard wait else { return }
         let live = StatusLine(enabled: true)
-        let last = try SlurmClient.wait(chain, submission) { progress in
+        let last = try SlurmClient.wait(plan.chain, submission) { progress in
             live.show(progress.line)
             if isatty(2) == 0 { print(progress.line) }
         }
@@ -91,26 +70,5 @@ struct SlurmCommand: AsyncParsableCommand {
             for failure in last.failures { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
             throw ExitCode(1)
         }
-    }
-
-    /// Splits this command's arguments into those every eval task gets and the averaging options.
-    static func forwardedArguments(_ arguments: [String]) -> (shared: [String], averaging: [String]) {
-        var shared: [String] = [], averaging: [String] = []
-        var index = 0
-        while index < arguments.count {
-            let word = arguments[index]
-            let name = word.hasPrefix("--") ? String(word.split(separator: "=", maxSplits: 1)[0]) : word
-            let inline = word.contains("=") && word.hasPrefix("--")
-            let valued = ownValued.contains(name) || perTask.contains(name) || averagingOptions.contains(name)
-            let span = valued && !inline ? 2 : 1
-            let piece = Array(arguments[index..<min(index + span, arguments.count)])
-            if averagingOptions.contains(name) {
-                averaging += piece
-            } else if !(ownValued.contains(name) || ownFlags.contains(name) || perTask.contains(name) || name == "--quiet") {
-                shared += piece
-            }
-            index += span
-        }
-        return (shared, averaging)
     }
 }

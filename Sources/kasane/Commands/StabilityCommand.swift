@@ -74,21 +74,13 @@ struct StabilityCommand: AsyncParsableCommand {
         }
         print("")
         print(StabilityExport.text(result.sweep), terminator: "")
-        if let csv { try write(StabilityExport.csv(result.sweep), to: csv) }
-        if let examplesCsv { try write(StabilityExport.examplesCSV(result.sweep), to: examplesCsv) }
+        if let csv { try emit(StabilityExport.csv(result.sweep), to: csv) }
+        if let examplesCsv { try emit(StabilityExport.examplesCSV(result.sweep), to: examplesCsv) }
         if let json {
             let data = try StabilityExport.json(run: result.run.name,
                                                 settings: Dictionary(result.settings, uniquingKeysWith: { a, _ in a }),
                                                 rows: result.sweep)
-            try write(data, to: json)
+            try emit(String(decoding: data, as: UTF8.self), to: json)
         }
-    }
-}
-
-func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
-
-func write(_ data: Data, to path: String) throws {
-    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        throw TrajectoryError.output(path: path, reason: "cannot write (\(error.localizedDescription))")
     }
 }
