@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
-        .testTarget(name: "TinyWorldTests", dependencies: ["Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
+        .testTarget(name: "TinyWorldTests", dependencies: ["JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

@@ -97,3 +97,18 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
     public init(nilLiteral: ()) { self = .null }
 }
+
+/// Builders for values made from Swift collections.
+extension JSONValue {
+    /// An object from a dictionary (member order is the dictionary's; write with `sortKeys` for stable text).
+    public static func dictionary(_ members: [String: JSONValue]) -> JSONValue { .object(members.map { ($0.key, $0.value) }) }
+    /// A number, or null when absent or not finite (JSON has no NaN).
+    public static func finite(_ value: Double?) -> JSONValue {
+        guard let value, value.isFinite else { return .null }
+        return .number(value)
+    }
+    public static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+    public static func integers(_ values: [Int]) -> JSONValue { .array(values.map(JSONValue.integer)) }
+    /// Finite numbers by name (non-finite ones become null).
+    public static func numbers(_ values: [String: Double]) -> JSONValue { .dictionary(values.mapValues { .finite($0) }) }
+}

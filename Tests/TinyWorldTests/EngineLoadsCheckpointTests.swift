@@ -1,42 +1,23 @@
 import Foundation
-import Linalg
+import JSON
 import Llama
 import Testing
-@testable import TinyWorld
 
-/// A checkpoint the trainer writes loads in Kasane's inference engine (`LlamaModel`), whose logits match the
-/// trainer's own forward pass on the same (BF16-rounded) weights.
-@Suite struct EngineLoadsCheckpointTests {
-    @Test(arguments: [2, 4])   // GQA (2 KV heads for 4 query heads) and MHA
-    func engineLogitsMatchTrainerForward(kvHeads: Int) throws {
-        let dir = TrainerFixtures.temporaryDirectory("engine-\(kvHeads)")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let corpusPath = try TrainerFixtures.writeCorpus(dir, documents: TrainerFixtures.sentences)
-        let tok = ByteTokenizer()
-        let corpus = try TrainingCorpus.load(jsonl: corpusPath, tokenizer: tok)
-        var recipe = TrainerFixtures.recipe(corpus: corpusPath, tokenizer: dir, steps: 15, saveEvery: 15)
-        recipe.model.numKVHeads = kvHeads
-        let config = try recipe.modelConfig(tokenizerVocab: tok.trainingVocabSize, bosTokenId: 1, eosTokenId: 2,
-                                            file: "test")
-        let writer = CheckpointWriter(outputDirectory: dir + "/run", tokenizerFiles: [])
-        let trainer = try Trainer(recipe: recipe, config: config, corpus: corpus, writer: writer)
-        try trainer.run()
-
-        let engine = try LlamaModel(directory: dir + "/run/checkpoint-15")
-        #expect(engine.config.numKVHeads == kvHeads && engine.config.vocabSize == config.vocabSize)
-        #expect(!engine.config.tieWordEmbeddings)
-        let tokens = [1] + "Tama reads 本.".utf8.map { Int($0) + 3 }
-        let engineLogits = try engine.logits(tokens: tokens)
-
-        let probe = TrainingModel(config: config, batch: 1, seqLen: tokens.count)
-        probe.setParameters(trainer.model.params.map(roundedToBF16))
-        try probe.forward(tokens: tokens)
-        #expect(engineLogits.count == tokens.count)
-        var maxDiff: Float = 0
-        for (n, row) in engineLogits.enumerated() {
-            #expect(row.count == config.vocabSize)
-            for (j, v) in row.enumerated() { maxDiff = max(maxDiff, abs(v - probe.logits[n * config.vocabSize + j])) }
-        }
-        #expect(maxDiff < 1e-3, "max |logit difference| engine vs trainer: \(maxDiff)")
+/// A checkpoint the trainer wrote (Fixtures/trained-checkpoint/checkpoint-40, GQA: 2 KV heads for 4 query heads)
+/// loads in Kasane's inference engine, whose logits match the ones transformers computed from the same folder
+/// (hf_check.json, written by tools/check_trained_checkpoint.py).
+@Test func engineLogitsOnATrainerCheckpointMatchTransformers() throws {
+    let check = try JSONParser.parse(file: CheckpointFixtureTests.fixtureDirectory + "/hf_check.json")
+    let tokens = try #require(check["tokens"]?.arrayValue?.compactMap(\.intValue))
+    let hf = try #require(check["hf_logits"]?.arrayValue?.map { try #require($0.arrayValue?.compactMap(\.doubleValue)) })
+    let engine = try LlamaModel(directory: CheckpointFixtureTests.checkpointDirectory)
+    #expect(engine.config.numKVHeads == 2 && engine.config.numHeads == 4 && !engine.config.tieWordEmbeddings)
+    let logits = try engine.logits(tokens: tokens)
+    #expect(logits.count == tokens.count && hf.count == tokens.count)
+    var maxDiff = 0.0
+    for (row, reference) in zip(logits, hf) {
+        #expect(row.count == reference.count && row.count == engine.config.vocabSize)
+        for (v, r) in zip(row, reference) { maxDiff = max(maxDiff, abs(Double(v) - r) / (1 + abs(r))) }
     }
+    #expect(maxDiff < 1e-4, "max |engine − transformers| / (1 + |x|): \(maxDiff)")
 }

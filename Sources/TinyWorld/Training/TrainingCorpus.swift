@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Linalg
 
 /// What the trainer needs from a tokenizer. Kasane's `Tokenizer` is adapted to it; tests use tiny stand-ins.
@@ -43,10 +44,10 @@ public struct TrainingCorpus: Sendable {
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
                 continue
             }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+            guard let object = try? JSONParser.parse(Array(line), file: path), object.objectValue != nil else {
                 throw TinyWorldError.badCorpus(file: path, line: lineNumber, reason: "not a JSON object")
             }
-            guard let text = object["text"] as? String else {
+            guard let text = object["text"]?.stringValue else {
                 throw TinyWorldError.badCorpus(file: path, line: lineNumber, reason: "no string field \"text\"")
             }
             texts.append(text)

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A pretraining recipe (`models/tiny-world.recipe.json`); the schema is documented in docs/INTERFACES.md.
 public struct TrainingRecipe: Sendable, Equatable {
@@ -42,14 +43,14 @@ public struct TrainingRecipe: Sendable, Equatable {
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw TinyWorldError.unreadable(file: path, reason: "no such file")
         }
-        guard let root = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else {
+        guard let root = (try? JSONParser.parse(Array(bytes), file: path))?.dictionaryValue else {
             throw TinyWorldError.badRecipe(file: path, field: "(root)", reason: "not a JSON object")
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         return try parse(root, file: path, baseDirectory: base.path)
     }
 
-    static func parse(_ root: [String: Any], file: String, baseDirectory: String) throws -> TrainingRecipe {
+    static func parse(_ root: [String: JSONValue], file: String, baseDirectory: String) throws -> TrainingRecipe {
         var top = JSONFields(root, file: file, prefix: "")
         var m = try top.section("model"), d = try top.section("data")
         var t = try top.section("training"), c = try top.section("checkpoints")
@@ -152,12 +153,12 @@ public struct TrainingRecipe: Sendable, Equatable {
 
 /// Typed reads from a JSON object that remember which keys were used, so unknown keys (typos) are reported.
 struct JSONFields {
-    let object: [String: Any]
+    let object: [String: JSONValue]
     let file: String
     let prefix: String
     private var used: Set<String> = []
 
-    init(_ object: [String: Any], file: String, prefix: String) {
+    init(_ object: [String: JSONValue], file: String, prefix: String) {
         self.object = object; self.file = file; self.prefix = prefix
     }
 
@@ -168,22 +169,22 @@ struct JSONFields {
     mutating func section(_ key: String) throws -> JSONFields {
         used.insert(key)
         guard let v = object[key] else { throw fail(key, "missing") }
-        guard let o = v as? [String: Any] else { throw fail(key, "expected an object") }
+        guard let o = v.dictionaryValue else { throw fail(key, "expected an object") }
         return JSONFields(o, file: file, prefix: prefix + key + ".")
     }
 
-    private mutating func value(_ key: String) -> Any? {
+    private mutating func value(_ key: String) -> JSONValue? {
         used.insert(key)
-        guard let v = object[key], !(v is NSNull) else { return nil }
+        guard let v = object[key], !v.isNull else { return nil }
         return v
     }
 
     mutating func optionalDouble(_ key: String) throws -> Double? {
         guard let v = value(key) else { return nil }
-        guard let n = v as? NSNumber, n.doubleValue.isFinite else {
+        guard let n = v.doubleValue, n.isFinite else {
             throw fail(key, "expected a number")
         }
-        return n.doubleValue
+        return n
     }
 
     mutating func optionalInt(_ key: String) throws -> Int? {
@@ -200,7 +201,7 @@ struct JSONFields {
 
     mutating func optionalString(_ key: String) throws -> String? {
         guard let v = value(key) else { return nil }
-        guard let s = v as? String else { throw fail(key, "expected a string") }
+        guard let s = v.stringValue else { throw fail(key, "expected a string") }
         return s
     }
 

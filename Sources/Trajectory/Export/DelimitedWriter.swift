@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Buffered text output to a file, created fresh (write to a temp name, rename at the end).
 final class TextFileWriter {
@@ -60,19 +61,9 @@ enum CSV {
     }
 }
 
-/// One JSON object per line; keys sorted, non-ASCII kept as is, NaN/inf as null.
+/// One JSON object per line; keys sorted, non-ASCII kept as is (NaN/inf are written as null by `JSONValue.finite`).
 enum JSONLines {
-    static func line(_ object: [String: Any]) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: sanitize(object), options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    static func sanitize(_ value: Any) -> Any {
-        switch value {
-        case let d as Double: return d.isFinite ? d : NSNull()
-        case let o as [String: Any]: return o.mapValues(sanitize)
-        case let a as [Any]: return a.map(sanitize)
-        default: return value
-        }
+    static func line(_ object: [String: JSONValue]) -> String {
+        JSONWriter.string(.dictionary(object), sortKeys: true) + "\n"
     }
 }

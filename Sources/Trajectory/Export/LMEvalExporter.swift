@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// lm-evaluation-harness (v0.4) style output, one folder per model: `results_<date>.json` with "results",
 /// "n-shot", "n-samples", "higher_is_better", "versions", "config", and `samples_<task>_<date>.jsonl` with one
@@ -20,51 +21,54 @@ struct LMEvalExporter {
                     throw TrajectoryError.output(path: folder, reason: "cannot create the folder")
                 }
                 let scores = Dictionary(try store.scores(model: model.id).map { ($0.dataset, $0) }, uniquingKeysWith: { a, _ in a })
-                var results: [String: Any] = [:], nShot: [String: Any] = [:], nSamples: [String: Any] = [:]
-                var higher: [String: Any] = [:], versions: [String: Any] = [:]
-                var configs: [String: Any] = [:], taskHashes: [String: Any] = [:]
+                var results: [String: JSONValue] = [:], nShot: [String: JSONValue] = [:]
+                var nSamples: [String: JSONValue] = [:], higher: [String: JSONValue] = [:]
+                var versions: [String: JSONValue] = [:], configs: [String: JSONValue] = [:]
+                var taskHashes: [String: JSONValue] = [:]
                 let shots = Int(run.settings.values["shots"] ?? "") ?? 0
                 for dataset in datasets {
                     let predictions = try store.predictions(model: model.id, dataset: dataset.id)
                     if predictions.isEmpty && scores[dataset.name] == nil { continue }
-                    var entry: [String: Any] = ["alias": dataset.name]
+                    var entry: [String: JSONValue] = ["alias": .string(dataset.name)]
                     for (metric, value) in scores[dataset.name]?.metrics ?? [:] {
-                        entry["\(metric),none"] = value
+                        entry["\(metric),none"] = .finite(value)
                         entry["\(metric)_stderr,none"] = "N/A"
                     }
-                    nShot[dataset.name] = shots
-                    nSamples[dataset.name] = ["original": dataset.plannedExamples ?? predictions.count, "effective": predictions.count]
-                    higher[dataset.name] = Dictionary(uniqueKeysWithValues: dataset.metrics.map { ($0, true) })
+                    nShot[dataset.name] = .integer(shots)
+                    nSamples[dataset.name] = ["original": .integer(dataset.plannedExamples ?? predictions.count),
+                                              "effective": .integer(predictions.count)]
+                    higher[dataset.name] = .dictionary(Dictionary(uniqueKeysWithValues: dataset.metrics.map { ($0, true) }))
                     versions[dataset.name] = "llm-jp-eval-1.4.1"
-                    taskHashes[dataset.name] = dataset.contentHash
-                    configs[dataset.name] = ["task": dataset.name, "num_fewshot": shots, "output_type": "generate_until",
-                                             "metric_list": dataset.metrics.map { ["metric": $0, "higher_is_better": true] },
-                                             "generation_kwargs": ["do_sample": false, "until": ["\n\n"]]] as [String: Any]
-                    entry["sample_len"] = predictions.count
-                    results[dataset.name] = entry
+                    taskHashes[dataset.name] = .string(dataset.contentHash)
+                    configs[dataset.name] = [
+                        "task": .string(dataset.name), "num_fewshot": .integer(shots), "output_type": "generate_until",
+                        "metric_list": .array(dataset.metrics.map { ["metric": .string($0), "higher_is_better": true] }),
+                        "generation_kwargs": ["do_sample": false, "until": ["\n\n"]]]
+                    entry["sample_len"] = .integer(predictions.count)
+                    results[dataset.name] = .dictionary(entry)
                     let path = (folder as NSString).appendingPathComponent("samples_\(Self.sanitize(dataset.name))_\(stamp).jsonl")
                     try writeSamples(predictions, dataset: dataset, to: path)
                     written.append(path)
                 }
                 for (name, value) in try store.aggregates(model: model.id) {
-                    results["llm-jp-eval_\(name)"] = ["alias": name, "score,none": value]
+                    results["llm-jp-eval_\(name)"] = ["alias": .string(name), "score,none": .finite(value)]
                 }
-                let document: [String: Any] = [
-                    "results": results, "n-shot": nShot, "n-samples": nSamples, "higher_is_better": higher,
-                    "versions": versions, "group_subtasks": [String: Any](), "configs": configs, "task_hashes": taskHashes,
-                    "model_source": "kasane",
-                    "config": ["model": "kasane", "model_args": "pretrained=\(model.spec.path)", "step": model.step,
-                               "kind": model.kind.rawValue, "window": model.spec.window, "align": model.spec.align,
-                               "weights": model.spec.weights, "members": model.spec.members,
-                               "fingerprint": model.spec.fingerprint, "settings": run.settings.values] as [String: Any],
-                    "model_name": name, "model_name_sanitized": Self.sanitize(name),
-                    "date": Date().timeIntervalSince1970, "kasane_run": run.name,
+                let document: JSONValue = [
+                    "results": .dictionary(results), "n-shot": .dictionary(nShot), "n-samples": .dictionary(nSamples),
+                    "higher_is_better": .dictionary(higher), "versions": .dictionary(versions), "group_subtasks": [:],
+                    "configs": .dictionary(configs), "task_hashes": .dictionary(taskHashes), "model_source": "kasane",
+                    "config": ["model": "kasane", "model_args": .string("pretrained=\(model.spec.path)"),
+                               "step": .integer(model.step), "kind": .string(model.kind.rawValue),
+                               "window": .integer(model.spec.window), "align": .string(model.spec.align),
+                               "weights": .string(model.spec.weights), "members": .integers(model.spec.members),
+                               "fingerprint": .string(model.spec.fingerprint),
+                               "settings": .dictionary(run.settings.values.mapValues(JSONValue.string))],
+                    "model_name": .string(name), "model_name_sanitized": .string(Self.sanitize(name)),
+                    "date": .number(Date().timeIntervalSince1970), "kasane_run": .string(run.name),
                 ]
                 let path = (folder as NSString).appendingPathComponent("results_\(stamp).json")
                 let writer = try TextFileWriter(path: path)
-                let data = try JSONSerialization.data(withJSONObject: JSONLines.sanitize(document),
-                                                      options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-                try writer.write(String(decoding: data, as: UTF8.self) + "\n")
+                try writer.write(JSONWriter.string(document, layout: .indented(2), sortKeys: true) + "\n")
                 try writer.finish()
                 written.append(path)
             }
@@ -77,21 +81,22 @@ struct LMEvalExporter {
         let writer = try TextFileWriter(path: path)
         for p in predictions {
             let input = inputs[p.index] ?? ""
-            var record: [String: Any] = [
-                "doc_id": p.index,
-                "doc": ["input": input, "output": p.gold],
-                "target": p.gold,
-                "arguments": ["gen_args_0": ["arg_0": "sha256:\(p.promptHash)", "arg_1": ["prompt_tokens": p.promptTokens]]],
-                "resps": [[p.generated]],
-                "filtered_resps": [p.prediction],
+            var record: [String: JSONValue] = [
+                "doc_id": .integer(p.index),
+                "doc": ["input": .string(input), "output": .string(p.gold)],
+                "target": .string(p.gold),
+                "arguments": ["gen_args_0": ["arg_0": .string("sha256:\(p.promptHash)"),
+                                             "arg_1": ["prompt_tokens": .integer(p.promptTokens)]]],
+                "resps": [[.string(p.generated)]],
+                "filtered_resps": [.string(p.prediction)],
                 "filter": "none",
-                "metrics": p.metrics.keys.sorted(),
-                "doc_hash": SHA256.hex(input),
-                "prompt_hash": p.promptHash,
-                "target_hash": SHA256.hex(p.gold),
+                "metrics": .strings(p.metrics.keys.sorted()),
+                "doc_hash": .string(SHA256.hex(input)),
+                "prompt_hash": .string(p.promptHash),
+                "target_hash": .string(SHA256.hex(p.gold)),
             ]
-            for (metric, value) in p.metrics { record[metric] = value }
-            try writer.write(try JSONLines.line(record))
+            for (metric, value) in p.metrics { record[metric] = .finite(value) }
+            try writer.write(JSONLines.line(record))
         }
         try writer.finish()
     }

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// Facts about a run that go into scores.json next to the scores.
 public struct RunMetadata: Sendable {
@@ -52,54 +53,59 @@ public struct ModelReport {
 
     /// One JSON object per line: dataset, category, index, prompt, prompt_tokens, generated, prediction, gold, and
     /// one field per per-example metric. The prompt is rendered again from the dataset (the store keeps its hash).
-    static func predictionLine(_ r: PredictionRecord, dataset: EvalDataset, prompt: String) throws -> String {
-        var object: [String: Any] = [
-            "dataset": dataset.name, "category": dataset.category ?? "", "index": r.index, "prompt": prompt,
-            "prompt_tokens": r.promptTokens, "generated": r.generated, "prediction": r.prediction, "gold": r.gold,
+    static func predictionLine(_ r: PredictionRecord, dataset: EvalDataset, prompt: String) -> String {
+        var object: [String: JSONValue] = [
+            "dataset": .string(dataset.name), "category": .string(dataset.category ?? ""), "index": .integer(r.index),
+            "prompt": .string(prompt), "prompt_tokens": .integer(r.promptTokens), "generated": .string(r.generated),
+            "prediction": .string(r.prediction), "gold": .string(r.gold),
         ]
-        for (k, v) in r.metrics { object[k] = v }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        for (k, v) in r.metrics { object[k] = .finite(v) }
+        return JSONWriter.string(.dictionary(object), sortKeys: true)
     }
 
-    func scoresObject() -> [String: Any] {
-        var perDataset: [String: Any] = [:]
+    func scoresObject() -> JSONValue {
+        var perDataset: [String: JSONValue] = [:]
         for s in scores {
             perDataset[s.dataset] = [
-                "category": s.category ?? "", "metrics": s.metrics, "not_computed": s.notComputed,
-                "main_metric": s.mainMetric, "main": s.main as Any? ?? NSNull(), "samples": s.sampleCount,
-            ] as [String: Any]
+                "category": .string(s.category ?? ""), "metrics": .numbers(s.metrics),
+                "not_computed": .dictionary(s.notComputed.mapValues(JSONValue.string)),
+                "main_metric": .string(s.mainMetric), "main": .finite(s.main), "samples": .integer(s.sampleCount),
+            ]
         }
         let o = metadata.options
-        var settings: [String: Any] = [
-            "split": o.split, "shots": o.shots, "max_samples": o.maxSamples, "add_bos": o.addBOS, "strip": o.strip,
-            "bleu": o.bleu.rawValue, "batch_size": o.batchSize, "prefix_cache": o.usePrefixCache,
-            "zero_shot_datasets": o.zeroShotDatasets.sorted(), "greedy": true, "max_new_tokens": "output_length",
+        var settings: [String: JSONValue] = [
+            "split": .string(o.split), "shots": .integer(o.shots), "max_samples": .integer(o.maxSamples),
+            "add_bos": .bool(o.addBOS), "strip": .bool(o.strip), "bleu": .string(o.bleu.rawValue),
+            "batch_size": .integer(o.batchSize), "prefix_cache": .bool(o.usePrefixCache),
+            "zero_shot_datasets": .strings(o.zeroShotDatasets.sorted()), "greedy": true,
+            "max_new_tokens": "output_length",
         ]
-        if let d = o.datasets { settings["datasets"] = d }
-        if let c = o.categories { settings["categories"] = c }
-        if let t = o.customPromptTemplate { settings["custom_prompt_template"] = t }
-        if let t = o.customFewshotsTemplate { settings["custom_fewshots_template"] = t }
-        let formatter = ISO8601DateFormatter()
+        if let d = o.datasets { settings["datasets"] = .strings(d) }
+        if let c = o.categories { settings["categories"] = .strings(c) }
+        if let t = o.customPromptTemplate { settings["custom_prompt_template"] = .string(t) }
+        if let t = o.customFewshotsTemplate { settings["custom_fewshots_template"] = .string(t) }
+        let files = Dictionary(uniqueKeysWithValues: datasets.map {
+            ($0.name, ["path": .string($0.path), "sha256": .string($0.contentHash)] as JSONValue)
+        })
         return [
-            "datasets": perDataset,
-            "categories": aggregate.categories,
-            "category_labels": aggregate.labels,
-            "categories_not_computed": aggregate.notComputed,
-            "avg": aggregate.avg as Any? ?? NSNull(),
-            "avg_excludes": Array(Categories.excludedFromAverage).sorted(),
+            "datasets": .dictionary(perDataset),
+            "categories": .numbers(aggregate.categories),
+            "category_labels": .dictionary(aggregate.labels.mapValues(JSONValue.string)),
+            "categories_not_computed": .dictionary(aggregate.notComputed.mapValues(JSONValue.string)),
+            "avg": .finite(aggregate.avg),
+            "avg_excludes": .strings(Array(Categories.excludedFromAverage).sorted()),
             "metadata": [
-                "kasane_version": metadata.kasaneVersion,
+                "kasane_version": .string(metadata.kasaneVersion),
                 "protocol": "llm-jp-eval v1.4.1",
-                "model": ["path": metadata.modelPath, "fingerprint": metadata.modelFingerprint],
-                "evalsets": ["root": metadata.evalsetsRoot,
-                             "files": Dictionary(uniqueKeysWithValues: datasets.map { ($0.name, ["path": $0.path, "sha256": $0.contentHash]) })],
-                "settings": settings,
-                "started_at": formatter.string(from: metadata.startedAt),
-                "wall_seconds": seconds,
-                "tokens": ["prompt": promptTokens, "generated": generatedTokens, "total": promptTokens + generatedTokens],
-                "samples": sampleCount,
-            ] as [String: Any],
+                "model": ["path": .string(metadata.modelPath), "fingerprint": .string(metadata.modelFingerprint)],
+                "evalsets": ["root": .string(metadata.evalsetsRoot), "files": .dictionary(files)],
+                "settings": .dictionary(settings),
+                "started_at": .string(ISO8601DateFormatter().string(from: metadata.startedAt)),
+                "wall_seconds": .number(seconds),
+                "tokens": ["prompt": .integer(promptTokens), "generated": .integer(generatedTokens),
+                           "total": .integer(promptTokens + generatedTokens)],
+                "samples": .integer(sampleCount),
+            ],
         ]
     }
 
@@ -114,15 +120,14 @@ public struct ModelReport {
         for (dataset, rows) in zip(datasets, records) {
             let builder = try PromptBuilder(dataset: dataset, options: metadata.options)
             for r in rows {
-                lines.append(try Self.predictionLine(r, dataset: dataset,
+                lines.append(Self.predictionLine(r, dataset: dataset,
                                                      prompt: builder.render(input: dataset.samples[r.index].input)))
             }
         }
         let predictions = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
-        let scores = try JSONSerialization.data(withJSONObject: scoresObject(),
-                                                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let scores = JSONWriter.string(scoresObject(), layout: .indented(2), sortKeys: true)
         try Self.writeFile(Data(predictions.utf8), to: (directory as NSString).appendingPathComponent("predictions.jsonl"))
-        try Self.writeFile(scores + Data("\n".utf8), to: (directory as NSString).appendingPathComponent("scores.json"))
+        try Self.writeFile(Data((scores + "\n").utf8), to: (directory as NSString).appendingPathComponent("scores.json"))
     }
 
     private static func writeFile(_ data: Data, to path: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 public enum ExportFormat: String, Sendable, CaseIterable {
     case csv, jsonl
@@ -28,9 +29,10 @@ public struct StoreExporter {
     /// Columns that identify a model row, shared by every table.
     static let modelColumns = ["run", "kind", "step", "window", "align", "weights", "members", "fingerprint", "path"]
 
-    static func modelFields(_ run: StoredRun, _ m: StoredModel) -> [String: Any] {
-        ["run": run.name, "kind": m.kind.rawValue, "step": m.step, "window": m.spec.window, "align": m.spec.align,
-         "weights": m.spec.weights, "members": m.spec.members, "fingerprint": m.spec.fingerprint, "path": m.spec.path]
+    static func modelFields(_ run: StoredRun, _ m: StoredModel) -> [String: JSONValue] {
+        ["run": .string(run.name), "kind": .string(m.kind.rawValue), "step": .integer(m.step),
+         "window": .integer(m.spec.window), "align": .string(m.spec.align), "weights": .string(m.spec.weights),
+         "members": .integers(m.spec.members), "fingerprint": .string(m.spec.fingerprint), "path": .string(m.spec.path)]
     }
 
     private func exportTables(csv: Bool, to directory: String) throws -> [String] {
@@ -56,21 +58,24 @@ public struct StoreExporter {
             try scores.write(CSV.line(scoreColumns + metrics))
             try aggregateFile.write(CSV.line(Self.modelColumns + aggregates))
         }
-        func emit(_ writer: TextFileWriter, _ columns: [String], _ row: [String: Any], _ extra: [String: Double], _ extraColumns: [String]) throws {
+        func emit(_ writer: TextFileWriter, _ columns: [String], _ row: [String: JSONValue], _ extra: [String: Double],
+                  _ extraColumns: [String]) throws {
             if csv {
                 let fields = columns.map { key -> String in
                     switch row[key] {
-                    case let list as [Int]: return list.map(String.init).joined(separator: " ")
-                    case let d as Double: return CSV.number(d)
-                    case let v?: return "\(v)"
+                    case let .array(list)?: return list.map(\.description).joined(separator: " ")
+                    case let .number(d)?: return CSV.number(d)
+                    case .null?: return CSV.number(.nan)  // a score without a main value
+                    case let .string(text)?: return text
+                    case let v?: return v.description
                     case nil: return ""
                     }
                 }
                 try writer.write(CSV.line(fields + extraColumns.map { CSV.number(extra[$0]) }))
             } else {
                 var object = row
-                object["metrics"] = extra
-                try writer.write(try JSONLines.line(object))
+                object["metrics"] = .numbers(extra)
+                try writer.write(JSONLines.line(object))
             }
         }
         for run in runs {
@@ -81,17 +86,19 @@ public struct StoreExporter {
                 for dataset in datasets {
                     for p in try store.predictions(model: model.id, dataset: dataset.id) {
                         var row = base
-                        row["dataset"] = dataset.name; row["category"] = dataset.category ?? ""; row["example"] = p.index
-                        row["input"] = inputs[dataset.id]?[p.index] ?? ""; row["prompt_hash"] = p.promptHash
-                        row["prompt_tokens"] = p.promptTokens; row["generated"] = p.generated
-                        row["prediction"] = p.prediction; row["gold"] = p.gold
+                        row["dataset"] = .string(dataset.name); row["category"] = .string(dataset.category ?? "")
+                        row["example"] = .integer(p.index); row["input"] = .string(inputs[dataset.id]?[p.index] ?? "")
+                        row["prompt_hash"] = .string(p.promptHash); row["prompt_tokens"] = .integer(p.promptTokens)
+                        row["generated"] = .string(p.generated); row["prediction"] = .string(p.prediction)
+                        row["gold"] = .string(p.gold)
                         try emit(predictions, predictionColumns, row, p.metrics, metrics)
                     }
                 }
                 for s in try store.scores(model: model.id) {
                     var row = base
-                    row["dataset"] = s.dataset; row["category"] = s.category ?? ""; row["main_metric"] = s.mainMetric
-                    row["main"] = s.main ?? .nan; row["examples"] = s.sampleCount
+                    row["dataset"] = .string(s.dataset); row["category"] = .string(s.category ?? "")
+                    row["main_metric"] = .string(s.mainMetric); row["main"] = .finite(s.main)
+                    row["examples"] = .integer(s.sampleCount)
                     try emit(scores, scoreColumns, row, s.metrics, metrics)
                 }
                 let values = try store.aggregates(model: model.id)

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 extension ResultStore {
     // MARK: runs
@@ -27,7 +28,7 @@ extension ResultStore {
             try connection.query("SELECT id, name, source, settings_hash, settings, created_at FROM runs ORDER BY id")
                 .map { row in
                     let json = row[4].text ?? "{}"
-                    let values = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] ?? [:]
+                    let values = (try? JSONParser.parse(Array(json.utf8), file: path))?.dictionaryValue?.compactMapValues(\.stringValue) ?? [:]
                     return StoredRun(id: row[0].int ?? 0, name: row[1].text ?? "", source: row[2].text ?? "",
                                      settings: StoreSettings(values), settingsHash: row[3].text ?? "",
                                      createdAt: row[5].text ?? "")

@@ -13,7 +13,9 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     public var values: [String: String]
     public init(_ values: [String: String]) { self.values = values }
 
-    /// Keys sorted, JSON-escaped: the same settings always give the same text and hash.
+    /// Keys sorted, JSON-escaped: the same settings always give the same text and hash. This text is part of every
+    /// stored run's key, so it stays Foundation's encoding (its key order and `\/`): another writer would orphan the
+    /// runs of every existing store.
     public var canonicalJSON: String {
         let data = (try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

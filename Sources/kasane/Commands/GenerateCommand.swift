@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Llama
 import Tokenizers
 
@@ -69,17 +70,16 @@ struct GenerateCommand: AsyncParsableCommand {
             print(batch == 1 ? render(out[0]) : "[" + out.map(render).joined(separator: ",") + "]")
         }
         if timing {
-            let report: [String: Any] = [
-                "batch": batch, "prompt_tokens": prompt.count, "load_seconds": loadSeconds,
-                "prefill_tokens": stats.prefillTokens, "prefill_seconds": stats.prefillSeconds,
-                "prefill_tokens_per_second": Double(stats.prefillTokens) / max(stats.prefillSeconds, 1e-9),
-                "decode_tokens": stats.decodeTokens, "decode_steps": stats.decodeSteps,
-                "decode_seconds": stats.decodeSeconds,
-                "decode_tokens_per_second": Double(stats.decodeTokens) / max(stats.decodeSeconds, 1e-9),
-                "peak_rss_bytes": peakResidentBytes(), "parameters": llama.parameterCount,
+            let report: JSONValue = [
+                "batch": .integer(batch), "prompt_tokens": .integer(prompt.count), "load_seconds": .number(loadSeconds),
+                "prefill_tokens": .integer(stats.prefillTokens), "prefill_seconds": .number(stats.prefillSeconds),
+                "prefill_tokens_per_second": .number(Double(stats.prefillTokens) / max(stats.prefillSeconds, 1e-9)),
+                "decode_tokens": .integer(stats.decodeTokens), "decode_steps": .integer(stats.decodeSteps),
+                "decode_seconds": .number(stats.decodeSeconds),
+                "decode_tokens_per_second": .number(Double(stats.decodeTokens) / max(stats.decodeSeconds, 1e-9)),
+                "peak_rss_bytes": .integer(peakResidentBytes()), "parameters": .integer(llama.parameterCount),
             ]
-            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
-            FileHandle.standardError.write(data + Data("\n".utf8))
+            FileHandle.standardError.write(Data((JSONWriter.string(report, sortKeys: true) + "\n").utf8))
         }
     }
 
