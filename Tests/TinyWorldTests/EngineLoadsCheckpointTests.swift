@@ -8,8 +8,8 @@ import Testing
 /// (hf_check.json, written by tools/check_trained_checkpoint.py).
 @Test func engineLogitsOnATrainerCheckpointMatchTransformers() throws {
     let check = try JSONParser.parse(file: CheckpointFixtureTests.fixtureDirectory + "/hf_check.json")
-    let tokens = try #require(check["tokens"]?.arrayValue?.compactMap(\.intValue))
-    let hf = try #require(check["hf_logits"]?.arrayValue?.map { try #require($0.arrayValue?.compactMap(\.doubleValue)) })
+    let tokens = try #require(check["tokens"]?.arrayValue).compactMap { $0.intValue }
+    let hf = try #require(check["hf_logits"]?.arrayValue).map { row in row.arrayValue?.compactMap { $0.doubleValue } ?? [] }
     let engine = try LlamaModel(directory: CheckpointFixtureTests.checkpointDirectory)
     #expect(engine.config.numKVHeads == 2 && engine.config.numHeads == 4 && !engine.config.tieWordEmbeddings)
     let logits = try engine.logits(tokens: tokens)

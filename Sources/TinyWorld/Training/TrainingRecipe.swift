@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 
-/// A pretraining recipe (`models/tiny-world.recipe.json`); the schema is documented in docs/INTERFACES.md.
+/// A pretraining recipe (`models/tiny-world.recipe.json`); the schema is documented in docs/FORMATS.md.
 public struct TrainingRecipe: Sendable, Equatable {
     public struct Model: Sendable, Equatable {
         public var hiddenSize, intermediateSize, numLayers, numHeads: Int

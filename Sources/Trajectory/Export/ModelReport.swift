@@ -32,6 +32,16 @@ public struct ModelReport {
     public var seconds: Double
 
     /// Reads `model`'s records of every dataset of `datasets` from the store and scores them.
+    /// The report of the one model a `kasane eval --model M --output` request evaluated into its store.
+    public init(request: TrajectoryRequest, model: StoredModel, kasaneVersion: String, startedAt: Date) throws {
+        try self.init(
+            store: try ResultStore(path: request.db, readOnly: true), model: model,
+            datasets: try loadEvalSuite(root: request.evalsets, options: request.evalOptions),
+            metadata: RunMetadata(kasaneVersion: kasaneVersion, modelPath: model.spec.path,
+                                  modelFingerprint: model.spec.fingerprint, evalsetsRoot: request.evalsets,
+                                  options: request.evalOptions, startedAt: startedAt))
+    }
+
     public init(store: ResultStore, model: StoredModel, datasets: [EvalDataset], metadata: RunMetadata) throws {
         let stored = Dictionary(try store.datasets(run: model.runID).map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
         self.datasets = datasets

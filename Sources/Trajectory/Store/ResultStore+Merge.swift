@@ -7,6 +7,28 @@ public struct MergeSummary: Sendable, Equatable {
     public var inserted: [String: Int] = [:]
     public var identical = 0
     public var insertedTotal: Int { inserted.values.reduce(0, +) }
+
+    /// "N shards into DB: 3 models, 120 predictions (5 rows already there)".
+    public func line(db: String) -> String {
+        let added = inserted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        return "merged \(shards) shard\(shards == 1 ? "" : "s") into \(db): " + (added.isEmpty ? "nothing new" : added)
+            + " (\(identical) rows already there)"
+    }
+
+    /// Shard store files from paths that are files or folders (a folder means every *.sqlite in it, by name).
+    public static func shardFiles(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw TrajectoryError.missingFile(path: path, what: "shard store")
+            }
+            guard isDirectory.boolValue else { files.append(path); continue }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files += names.filter { $0.hasSuffix(".sqlite") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        }
+        return files
+    }
 }
 
 extension ResultStore {

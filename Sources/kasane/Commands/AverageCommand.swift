@@ -17,25 +17,18 @@ struct AverageCommand: AsyncParsableCommand {
 
     @Option(help: "Checkpoint folder of the run (checkpoint-N, iter_NNNNNNN, stepN, ... subfolders) or a list file.")
     var checkpoints: String
-
     @Option(help: "Window size n.")
     var window: Int
-
     @Option(help: "Window alignment: trailing (t−n+1…t) or centred.")
     var align: WindowAlignment = .trailing
-
     @Option(help: "Member weights: uniform, linear (newest weighs most), or ema:α.")
     var weights: AveragingWeights = .uniform
-
     @Option(help: "Steps to average at, comma-separated.")
     var at: String?
-
     @Flag(help: "Average at every step with a full window.")
     var all = false
-
     @Option(help: "Output dtype (f32, f16, bf16); default: each tensor's source dtype.")
     var dtype: DType?
-
     @Option(help: "Output folder.")
     var output: String
 

@@ -9,10 +9,8 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @Option(help: "Square matrix size for the sgemm measurement.")
     var size = 1024
-
     @Option(help: "Seconds of sgemm work to measure.")
     var seconds = 1.0
-
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 

@@ -14,13 +14,10 @@ struct EnsembleCommand: AsyncParsableCommand {
 
     @Option(help: "The SQLite result store.")
     var db: String
-
     @Option(help: "Run name, when the store holds several runs.")
     var run: String?
-
     @Option(help: "Window size(s), e.g. 5 or 2,5,10.")
     var window: String
-
     @Option(help: "Window alignment: trailing or centred.")
     var align: WindowAlignment = .trailing
 

@@ -54,12 +54,8 @@ struct EvalCommand: AsyncParsableCommand {
                 + " \(DurationText.format(summary.seconds)); run '\(summary.run.name)' in \(request.db)")
         }
         guard let output, let model = summary.models.first else { return }
-        let suite = try loadEvalSuite(root: request.evalsets, options: request.evalOptions)
-        let report = try ModelReport(
-            store: try ResultStore(path: request.db, readOnly: true), model: model, datasets: suite,
-            metadata: RunMetadata(kasaneVersion: KasaneVersion.string, modelPath: model.spec.path,
-                                  modelFingerprint: model.spec.fingerprint, evalsetsRoot: request.evalsets,
-                                  options: request.evalOptions, startedAt: started))
+        let report = try ModelReport(request: request, model: model, kasaneVersion: KasaneVersion.string,
+                                     startedAt: started)
         try report.write(to: output)
         print(report.summary)
         print("wrote \(output)/predictions.jsonl and \(output)/scores.json")

@@ -14,13 +14,10 @@ struct ExportCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The SQLite result store.")
     var db: String
-
     @Option(name: .long, help: "csv, jsonl or lm-eval.")
     var format: ExportFormat
-
     @Option(name: .long, help: "Output folder (created if missing).")
     var output: String
-
     @Option(name: .long, help: "Only this run (default: every run).")
     var run: String?
 

@@ -13,10 +13,8 @@ struct ForwardCommand: AsyncParsableCommand {
 
     @Option(help: "Checkpoint folder (config.json + model.safetensors or a sharded index).")
     var model: String
-
     @Option(help: "Comma-separated token ids, e.g. 1,2,3.")
     var ids: String
-
     @Option(help: "Write the JSON to this file instead of stdout.")
     var output: String?
 

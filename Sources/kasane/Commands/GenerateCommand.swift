@@ -16,28 +16,20 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @Option(help: "Checkpoint folder (config.json + model.safetensors or a sharded index).")
     var model: String
-
     @Option(help: "Comma-separated prompt token ids, e.g. 1,2,3.")
     var ids: String?
-
     @Option(help: "A text prompt, encoded with the checkpoint's tokenizer.json; the generated text is printed.")
     var prompt: String?
-
     @Option(help: "With --prompt: a tokenizer.json or folder (default: the --model folder).")
     var tokenizer: String?
-
     @Flag(help: "With --prompt: do not add the post-processor's special tokens (BOS) to the prompt.")
     var noSpecialTokens = false
-
     @Option(help: "Maximum number of tokens to generate.")
     var maxNewTokens: Int = 32
-
     @Option(help: "Decode this many copies of the prompt as one batch (for throughput measurements).")
     var batch: Int = 1
-
     @Flag(help: "Do not stop at EOS ids (fixed-length runs for benchmarks).")
     var ignoreEos = false
-
     @Flag(help: "Print timing (prefill and decode tokens/s, peak RSS) as JSON to stderr.")
     var timing = false
 

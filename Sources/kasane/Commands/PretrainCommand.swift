@@ -10,28 +10,22 @@ struct PretrainCommand: AsyncParsableCommand {
         discussion: """
             The recipe (JSON, e.g. models/tiny-world.recipe.json) names the model shape, the corpus (JSONL, one \
             {"text": ...} per document), the tokenizer, the AdamW and learning-rate settings, the seeds and the \
-            checkpoint schedule; see docs/INTERFACES.md. Every checkpoint folder holds config.json, model.safetensors \
+            checkpoint schedule; see docs/FORMATS.md. Every checkpoint folder holds config.json, model.safetensors \
             (BF16), the tokenizer files and trainer_state.json, and is renamed into place only when complete.
             """)
 
     @Option(name: .long, help: "The recipe JSON file.")
     var config: String
-
     @Option(name: .long, help: "Output folder for checkpoint-<step>/ folders and train_log.jsonl.")
     var output: String
-
     @Option(name: .long, help: "Number of optimiser steps (overrides the recipe).")
     var steps: Int?
-
     @Option(name: .customLong("save-every"), help: "Save every K steps, uniformly (overrides the recipe's schedule).")
     var saveEvery: Int?
-
     @Option(name: .long, help: "Seed of the parameter initialisation (overrides the recipe).")
     var seed: UInt64?
-
     @Option(name: .customLong("data-seed"), help: "Seed of the document and sequence order (overrides the recipe).")
     var dataSeed: UInt64?
-
     @Option(name: .customLong("log-every"), help: "Print a progress line every N steps (and at every checkpoint).")
     var logEvery: Int = 10
 

@@ -8,7 +8,6 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Write report.md, CSV tables and a self-contained report.html with SVG plots.")
 
     @OptionGroup var analysis: StabilityAnalysisOptions
-
     @Option(help: "Output folder.")
     var output: String
 

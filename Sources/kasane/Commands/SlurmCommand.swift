@@ -15,7 +15,6 @@ struct SlurmCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup(title: "Evaluation (as kasane eval)") var eval: EvalCommand
-
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "Slurm account.") var account: String?
     @Option(help: "Slurm QOS.") var qos: String?

@@ -6,25 +6,18 @@ import Trajectory
 struct StabilityAnalysisOptions: ParsableArguments {
     @Option(help: "The SQLite result store.")
     var db: String
-
     @Option(help: "Run name, when the store holds several runs.")
     var run: String?
-
     @Option(help: "Analyse the last fraction of the checkpoints (exact decimal, e.g. 0.2), or 'all'.")
     var lastFraction: String = "0.2"
-
     @Option(help: "Analyse the last N checkpoints instead of a fraction.")
     var last: Int?
-
     @Option(help: "Window sizes to compare (1 = raw checkpoints).")
     var windows: String = "1,2,5,10,20"
-
     @Option(help: "Window alignment: trailing or centred.")
     var align: WindowAlignment = .trailing
-
     @Option(help: "IS similarity: exact (identical normalized predictions) or metric (the dataset's main metric).")
     var sim: SimilarityKind = .exact
-
     @Option(help: "Correctness threshold τ for flips on graded metrics.")
     var threshold: Double = 1.0
 
@@ -54,13 +47,10 @@ struct StabilityCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var analysis: StabilityAnalysisOptions
-
     @Option(help: "Write every measure (per method, window, dataset, category, AVG) as CSV.")
     var csv: String?
-
     @Option(help: "Write the same as JSON.")
     var json: String?
-
     @Option(help: "Write per-example MTV, IS and flip rate as CSV.")
     var examplesCsv: String?
 

@@ -13,10 +13,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The SQLite result store.")
     var db: String
-
     @Option(name: .long, help: "Only this run (default: every run).")
     var run: String?
-
     @Option(name: .long, help: "Checkpoint folder (or list file) to compare with the store.")
     var checkpoints: String?
 

@@ -16,25 +16,18 @@ struct TokenizeCommand: AsyncParsableCommand {
 
     @Option(help: "A tokenizer.json, or a checkpoint folder holding one (plus tokenizer_config.json).")
     var tokenizer: String
-
     @Flag(help: "Add the post-processor's special tokens (e.g. BOS) when encoding.")
     var addSpecialTokens = false
-
     @Option(help: "One text to encode (or, with --decode, a JSON array of ids).")
     var text: String?
-
     @Option(help: "A JSON Lines file: {\"text\": ...} per line (or {\"ids\": [...]} with --decode).")
     var jsonl: String?
-
     @Flag(help: "Decode ids to text instead of encoding (special tokens are skipped unless --keep-special).")
     var decode = false
-
     @Flag(help: "With --decode, keep special tokens in the text.")
     var keepSpecial = false
-
     @Flag(help: "Time loading and encoding of the --jsonl texts; prints one JSON line of measurements.")
     var benchmark = false
-
     @Option(help: "With --benchmark, how many passes over the texts.")
     var repeats = 3
 
