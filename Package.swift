@@ -39,9 +39,9 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizersTests", dependencies: ["JSON", "Tokenizers"]),
-        .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
+        .testTarget(name: "LlamaTests", dependencies: ["JSON", "Llama", "SafeTensors"], exclude: ["Fixtures"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "JSON", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

@@ -177,31 +177,33 @@ public struct LlamaConfig: Sendable, Equatable {
     }
 
     /// A `config.json` object for this architecture that transformers 4.x and 5.x both load (4.x key names,
-    /// explicit `head_dim`). Serialise with `JSONSerialization` (`.sortedKeys` for stable files).
-    public func jsonObject() -> [String: Any] {
-        var o: [String: Any] = [
+    /// explicit `head_dim`). Write it with `JSONWriter` (`sortKeys` for stable files).
+    public func jsonValue() -> JSONValue {
+        var o: [String: JSONValue] = [
             "architectures": ["LlamaForCausalLM"], "model_type": "llama",
-            "hidden_size": hiddenSize, "intermediate_size": intermediateSize, "num_hidden_layers": numLayers,
-            "num_attention_heads": numHeads, "num_key_value_heads": numKVHeads, "head_dim": headDim,
-            "vocab_size": vocabSize, "rms_norm_eps": Double(rmsNormEps), "rope_theta": ropeTheta,
-            "tie_word_embeddings": tieWordEmbeddings, "max_position_embeddings": maxPositionEmbeddings,
-            "hidden_act": "silu", "attention_bias": false, "mlp_bias": false, "attention_dropout": 0.0,
-            "initializer_range": 0.02, "pretraining_tp": 1, "use_cache": true,
-            "bos_token_id": bosTokenId.map { $0 as Any } ?? NSNull(),
-            "rope_scaling": NSNull(),
+            "hidden_size": .integer(hiddenSize), "intermediate_size": .integer(intermediateSize),
+            "num_hidden_layers": .integer(numLayers), "num_attention_heads": .integer(numHeads),
+            "num_key_value_heads": .integer(numKVHeads), "head_dim": .integer(headDim),
+            "vocab_size": .integer(vocabSize), "rms_norm_eps": .number(Double(rmsNormEps)),
+            "rope_theta": .number(ropeTheta), "tie_word_embeddings": .bool(tieWordEmbeddings),
+            "max_position_embeddings": .integer(maxPositionEmbeddings), "hidden_act": "silu",
+            "attention_bias": false, "mlp_bias": false, "attention_dropout": 0.0, "initializer_range": 0.02,
+            "pretraining_tp": 1, "use_cache": true, "bos_token_id": bosTokenId.map(JSONValue.integer) ?? .null,
+            "rope_scaling": .null,
         ]
         switch eosTokenIds.count {
-        case 0: o["eos_token_id"] = NSNull()
-        case 1: o["eos_token_id"] = eosTokenIds[0]
-        default: o["eos_token_id"] = eosTokenIds
+        case 0: o["eos_token_id"] = .null
+        case 1: o["eos_token_id"] = .integer(eosTokenIds[0])
+        default: o["eos_token_id"] = .integers(eosTokenIds)
         }
         if let s = ropeScaling {
             o["rope_scaling"] = [
-                "rope_type": "llama3", "factor": s.factor, "low_freq_factor": s.lowFreqFactor,
-                "high_freq_factor": s.highFreqFactor, "original_max_position_embeddings": s.originalMaxPositionEmbeddings,
-            ] as [String: Any]
+                "rope_type": "llama3", "factor": .number(s.factor), "low_freq_factor": .number(s.lowFreqFactor),
+                "high_freq_factor": .number(s.highFreqFactor),
+                "original_max_position_embeddings": .integer(s.originalMaxPositionEmbeddings),
+            ]
         }
-        if let d = torchDtype { o["torch_dtype"] = d }
-        return o
+        if let d = torchDtype { o["torch_dtype"] = .string(d) }
+        return .dictionary(o)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Llama
 import SafeTensors
 import Testing
@@ -13,8 +14,7 @@ import Tokenizers
         let dir = try TestPaths.temporaryDirectory()
         let config = LlamaConfig(hiddenSize: 32, intermediateSize: 64, numLayers: 2, numHeads: 4, numKVHeads: 2, headDim: 8,
                                  vocabSize: vocab, tieWordEmbeddings: false, bosTokenId: 1, eosTokenIds: [2])
-        let json = try JSONSerialization.data(withJSONObject: config.jsonObject(), options: [.sortedKeys])
-        try json.write(to: URL(fileURLWithPath: dir + "/config.json"))
+        try Data(JSONWriter.string(config.jsonValue(), sortKeys: true).utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
         var shapes: [(String, [Int], Float)] = [("model.embed_tokens.weight", [vocab, 32], 1.0),
                                                ("model.norm.weight", [32], 0), ("lm_head.weight", [vocab, 32], 0.5)]
         for l in 0..<2 {

@@ -89,4 +89,23 @@ enum StoreSchema {
         recorded_at TEXT NOT NULL
     );
     """
+
+    /// Parameter drift between consecutive checkpoints of a run (`kasane drift`), by scope: `total`,
+    /// `group:<name>`, `layer:<n>`. Created when first written, so stores of schema version 1 made before it
+    /// stay readable by both versions; drift does not depend on eval settings, so rows are keyed by run name.
+    static let drift = """
+    CREATE TABLE IF NOT EXISTS drift (
+        run_name TEXT NOT NULL,
+        from_step INTEGER NOT NULL,
+        to_step INTEGER NOT NULL,
+        from_fingerprint TEXT NOT NULL,
+        to_fingerprint TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        l2 REAL NOT NULL,
+        relative_l2 REAL,
+        update_cosine REAL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (run_name, from_step, to_step, scope)
+    ) WITHOUT ROWID;
+    """
 }
