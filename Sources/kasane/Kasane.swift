@@ -12,7 +12,7 @@ struct Kasane: AsyncParsableCommand {
             EvalCommand.self, SlurmCommand.self, MergeCommand.self, StatusCommand.self, ExportCommand.self,
             AverageCommand.self, EnsembleCommand.self, StabilityCommand.self, ReportCommand.self,
             WorldCommand.self, PretrainCommand.self,
-            ScoreCommand.self,
+            ScoreCommand.self, RescoreCommand.self,
         ]
     )
 

@@ -9,9 +9,13 @@ struct PredictionFileReader {
         guard let first = text.unicodeScalars.first(where: { !PythonText.isSpace($0) }) else {
             throw EvaluationError.unrecognizedFile(path: path, expected: "a non-empty file: " + PredictionFile.expected)
         }
+        if first == "[" {
+            throw EvaluationError.unrecognizedFile(path: path, expected: PredictionFile.expected + "; found a JSON array")
+        }
         if first != "{" { return (.storeExportCSV, try csv(text)) }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { (number: $0.offset + 1, text: String($0.element)) }
+        // components(separatedBy:) splits "\r\n" too (String.split would keep it as one Character).
+        let lines = text.components(separatedBy: "\n").enumerated()
+            .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { (number: $0.offset + 1, text: $0.element) }
         if let whole = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             if let outputs = whole["outputs"] { return (.llmJpEvalOutput, try llmJpEval(outputs)) }
             if lines.count > 1 { throw EvaluationError.unrecognizedFile(path: path, expected: PredictionFile.expected) }
