@@ -126,6 +126,15 @@ private func snapshot(_ store: ResultStore) throws -> [String: String] {
         #expect(summary.run.settings.values["bleu"] == "llm-jp-eval-compat")
         #expect(summary.lines().first?.contains("bleu sacrebleu → llm-jp-eval-compat") == true)
 
+        // eval under the new mode resumes into the rescored run (nothing new); merge refuses a shard of the old mode.
+        _ = try mt.evaluate(.llmJpEvalCompat, into: dir.file("a.sqlite"), checkpoints: dir)
+        #expect(try store.runs().count == 1 && (try snapshot(store)) == after)
+        _ = try mt.evaluate(.sacrebleu, into: dir.file("old-shard.sqlite"), checkpoints: dir)
+        #expect(throws: TrajectoryError.self) { try store.merge(shards: [dir.file("old-shard.sqlite")]) }
+        // The fresh compat store merges in without a conflicting row: only its timings are new.
+        let merged = try store.merge(shards: [dir.file("b.sqlite")])
+        #expect(merged.inserted.filter { $0.key != "timings" }.values.allSatisfy { $0 == 0 })
+
         // Rescoring again under the same mode changes nothing.
         let again = try StoreRescoring.rescore(store: store, run: nil, bleu: .llmJpEvalCompat)
         #expect(again.changes.isEmpty && again.datasetScores == 6)
