@@ -107,6 +107,21 @@ import Testing
         #expect(Self.close(byName["alt-j-to-e"]?.metrics["bleu_en"], bleu))
     }
 
+    @Test func llmJpEvalOfflineInferenceOutputIsPostProcessed() throws {
+        let dir = try TestPaths.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (english, bleu) = try Self.englishPairs()
+        // Generated texts as the model wrote them: a leading space and text after the blank line, both cut.
+        let document: [String: Any] = [
+            "target_dataset": "alt-j-to-e", "output_length": 500, "metrics": ["bleu_en"],
+            "samples": english.map { ["input": "src", "prompt": "p", "gold": $0.gold, "generated": " " + $0.prediction + "\n\nmore"] },
+        ]
+        let path = dir + "/alt-j-to-e.eval-prompt.json"
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: path))
+        let report = try Self.score(path, ["bleu_en"])
+        #expect(report.format == .llmJpEvalGenerated && report.groups.map(\.score.dataset) == ["alt-j-to-e"])
+        #expect(Self.close(report.groups.first?.score.metrics["bleu_en"], bleu))
+    }
+
     @Test func lmEvalSamplesTakeTheTaskFromTheFileName() throws {
         let dir = try TestPaths.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         let (english, bleu) = try Self.englishPairs()
@@ -187,6 +202,8 @@ import Testing
             (message(["", "  "]), "bad.jsonl: not a predictions file (expected a non-empty file"),
             (message(["{\"outputs\": {\"jamp\": [{\"pred\": \"a\"}]}}"], "o.json"), "o.json: missing field 'outputs.jamp[0].gold'"),
             (message(["{\"outputs\": [1]}"], "o2.json"), "o2.json: field 'outputs' must be an object"),
+            (message(["{\"samples\": [{\"input\": \"a\", \"output\": \"b\"}]}"], "jamp.json"),
+             "jamp.json: missing field 'samples[0].generated'"),
             (message(["a,b", "1,2"], "x.csv"), "x.csv: not a predictions file (expected"),
             (message(["prediction,gold", "1,2,3"], "y.csv"), "y.csv record 2: field '(row)' has 3 fields, the header 2"),
             (message(["prediction,gold", "\"open,2"], "z.csv"), "z.csv: not a predictions file"),

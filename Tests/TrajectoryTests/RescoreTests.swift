@@ -5,12 +5,9 @@ import Testing
 
 /// Answers "原文i" with sentence i of a fixed list (step 10) or with the gold for even i (other steps), then a blank
 /// line: deterministic predictions whose BLEU is known from sacrebleu.
-private final class ListGenerator: TextGenerator {
+private final class ListGenerator: ScalarTokenGenerator {
     let answers: [String]
     init(answers: [String]) { self.answers = answers }
-    func encode(_ text: String, addBOS: Bool) throws -> [Int] { ScalarText.encode(text) }
-    func decode(_ ids: [Int]) throws -> String { ScalarText.decode(ids) }
-    func makePrefix(tokens: [Int]) throws -> [Int] { tokens }
     func generate(prompts: [[Int]], maxNewTokens: Int, prefix: [Int]?,
                   shouldStop: (Int, [Int]) -> Bool) throws -> [[Int]] {
         prompts.map { prompt in
@@ -20,6 +17,14 @@ private final class ListGenerator: TextGenerator {
             return Array(ScalarText.encode(answers[i % answers.count] + "\n\nmore").prefix(maxNewTokens))
         }
     }
+}
+
+/// Test tokenization for a generator: one token per Unicode scalar, no prefix work.
+protocol ScalarTokenGenerator: TextGenerator {}
+extension ScalarTokenGenerator {
+    func encode(_ text: String, addBOS: Bool) throws -> [Int] { ScalarText.encode(text) }
+    func decode(_ ids: [Int]) throws -> String { ScalarText.decode(ids) }
+    func makePrefix(tokens: [Int]) throws -> [Int] { tokens }
 }
 
 /// A run over an MT dataset (bleu_en + the model-based metrics), a char_f1 and an exact_match dataset, evaluated

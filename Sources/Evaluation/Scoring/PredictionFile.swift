@@ -31,6 +31,10 @@ public enum PredictionFileFormat: String, Sendable, CaseIterable {
     case lmEvalSamples = "lm-eval samples jsonl"
     /// llm-jp-eval's result JSON: `{"scores": ..., "outputs": {dataset: [{"input", "pred", "gold"}, ...]}}`.
     case llmJpEvalOutput = "llm-jp-eval output JSON"
+    /// llm-jp-eval v1.4.x offline inference output (`<dataset>.eval-prompt.json` with a `generated` text per sample):
+    /// `{"target_dataset", "samples": [{"input", "prompt", "gold", "generated"}]}`. The generated text is
+    /// post-processed as llm-jp-eval does (text before "\n\n", NFKC, strip); golds NFKC.
+    case llmJpEvalGenerated = "llm-jp-eval offline inference output"
     /// JSON lines of `{"prediction", "gold"[, "input"][, "dataset"]}`.
     case plainLines = "prediction/gold JSON lines"
 }
@@ -43,7 +47,7 @@ public struct PredictionFile: Sendable {
 
     /// What the one-line error says is accepted.
     static let expected = "Kasane predictions.jsonl, a kasane export (jsonl, csv, lm-eval samples), llm-jp-eval's"
-        + " output JSON ({\"outputs\": ...}) or JSON lines of {\"prediction\", \"gold\"}"
+        + " output JSON ({\"outputs\": ...} or offline inference {\"samples\": [{\"generated\", \"gold\"}]}) or JSON lines of {\"prediction\", \"gold\"}"
 
     public static func read(path: String) throws -> PredictionFile {
         guard let data = FileManager.default.contents(atPath: path) else {

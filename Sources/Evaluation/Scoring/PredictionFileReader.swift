@@ -18,6 +18,7 @@ struct PredictionFileReader {
             .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { (number: $0.offset + 1, text: $0.element) }
         if let whole = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             if let outputs = whole["outputs"] { return (.llmJpEvalOutput, try llmJpEval(outputs)) }
+            if let samples = whole["samples"] { return (.llmJpEvalGenerated, try llmJpEvalGenerated(samples, whole)) }
             if lines.count > 1 { throw EvaluationError.unrecognizedFile(path: path, expected: PredictionFile.expected) }
         }
         let records = try lines.map { line -> (Int, [String: Any]) in
@@ -56,7 +57,7 @@ struct PredictionFileReader {
                 let dataset = record["dataset"] == nil ? "predictions" : try string(record, "dataset", at)
                 groups.add(model: nil, dataset: dataset,
                            try pair(record, prediction: "prediction", gold: "gold", input: "input", at))
-            case .storeExportCSV, .llmJpEvalOutput:
+            case .storeExportCSV, .llmJpEvalOutput, .llmJpEvalGenerated:
                 break   // not JSON lines
             }
         }
@@ -99,6 +100,28 @@ struct PredictionFileReader {
                 groups.add(model: nil, dataset: name,
                            try pair(record, prediction: "pred", gold: "gold", input: "input", path, prefix: field + "."))
             }
+        }
+        return groups.groups
+    }
+
+    /// llm-jp-eval's offline inference output: generated texts, post-processed here as v1.4.1's evaluator does.
+    private func llmJpEvalGenerated(_ samples: Any, _ whole: [String: Any]) throws -> [PredictionGroup] {
+        guard let records = samples as? [Any] else {
+            throw EvaluationError.wrongType(path: path, field: "samples", expected: "a list of records")
+        }
+        var name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if name.hasSuffix(".eval-prompt") { name.removeLast(".eval-prompt".count) }
+        let dataset = whole["target_dataset"] as? String ?? name
+        var groups = GroupBuilder()
+        for (i, item) in records.enumerated() {
+            let field = "samples[\(i)]"
+            guard let record = item as? [String: Any] else {
+                throw EvaluationError.wrongType(path: path, field: field, expected: "an object")
+            }
+            let raw = try pair(record, prediction: "generated", gold: "gold", input: "input", path, prefix: field + ".")
+            groups.add(model: nil, dataset: dataset,
+                       ScoredPair(prediction: PostProcessing.prediction(fromGenerated: raw.prediction, strip: true),
+                                  gold: PostProcessing.gold(raw.gold), input: raw.input))
         }
         return groups.groups
     }
