@@ -22,13 +22,13 @@ struct PredictionFileReader {
             if lines.count > 1 { throw EvaluationError.unrecognizedFile(path: path, expected: PredictionFile.expected) }
         }
         let records = try lines.map { line -> (Int, [String: Any]) in
-            let where_ = "\(path) line \(line.number)"
+            let at = "\(path) line \(line.number)"
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: Data(line.text.utf8)) } catch {
-                throw EvaluationError.malformedJSON(path: where_, detail: "not one JSON object per line")
+                throw EvaluationError.malformedJSON(path: at, detail: "not one JSON object per line")
             }
             guard let record = object as? [String: Any] else {
-                throw EvaluationError.wrongType(path: where_, field: "(line)", expected: "a JSON object")
+                throw EvaluationError.wrongType(path: at, field: "(line)", expected: "a JSON object")
             }
             return (line.number, record)
         }

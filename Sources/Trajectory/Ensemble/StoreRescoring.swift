@@ -26,8 +26,9 @@ public struct RescoreSummary: Sendable {
     public func lines(limit: Int = 40) -> [String] {
         let setting = bleuBefore == bleuAfter.rawValue ? "bleu \(bleuAfter.rawValue), unchanged"
             : "bleu \(bleuBefore.isEmpty ? "(not recorded)" : bleuBefore) → \(bleuAfter.rawValue)"
-        var out = ["rescored run '\(run.name)' (#\(run.id), \(setting)): \(datasetScores) dataset scores of \(models)"
-                   + " models, \(changes.count) value\(changes.count == 1 ? "" : "s") changed"]
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var out = ["rescored run '\(run.name)' (#\(run.id), \(setting)): \(count(datasetScores, "dataset score")) of"
+                   + " \(count(models, "model")), \(count(changes.count, "value")) changed"]
         for c in changes.prefix(limit) {
             func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "-" }
             out.append("  \(c.model) \(c.dataset.isEmpty ? "" : c.dataset + " ")\(c.metric): \(f(c.before)) → \(f(c.after))")
