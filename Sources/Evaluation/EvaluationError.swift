@@ -16,6 +16,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     case vocabularyMismatch(tokenizerVocab: Int, modelVocab: Int)
     case generation(dataset: String, detail: String)
     case output(path: String, detail: String)
+    /// A file whose content matches none of the accepted shapes.
+    case unrecognizedFile(path: String, expected: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
             return "tokenizer.json: vocabulary size \(tok) exceeds the model's vocab_size \(model) (config.json)"
         case let .generation(dataset, detail): return "\(dataset): generation failed (\(detail))"
         case let .output(path, detail): return "\(path): \(detail)"
+        case let .unrecognizedFile(path, expected): return "\(path): not a predictions file (expected \(expected))"
         }
     }
 }

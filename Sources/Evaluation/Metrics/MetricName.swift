@@ -21,6 +21,10 @@ public enum MetricName: String, Sendable, CaseIterable {
         }
     }
 
+    /// Metrics a neural model computes (COMET, BERTScore). Kasane's string metrics never produce them; a value made
+    /// elsewhere (a COMET scorer) enters through `Scoring.score(..., supplied:)` and is kept as given.
+    public var isModelBased: Bool { self == .cometWmt22 || self == .bertScoreEnF1 || self == .bertScoreJaF1 }
+
     /// Whether the metric has a per-example value (correlations are corpus-level only).
     var hasPerExampleValue: Bool { self != .pearson && self != .spearman }
 }

@@ -33,15 +33,21 @@ public enum Scoring {
         }
     }
 
-    /// The dataset's metrics over all its samples (llm-jp-eval's `get_evaluation_result`).
+    /// The dataset's metrics over all its samples (llm-jp-eval's `get_evaluation_result`). `supplied` holds values of
+    /// model-based metrics computed elsewhere (e.g. `comet_wmt22` from a COMET scorer): listed metrics found there
+    /// are taken as given instead of "not computed", and a supplied comet_wmt22 becomes MT's main metric.
     public static func score(dataset: String, metrics: [String], predictions: [String], golds: [String],
-                             bleu: BleuMode = .sacrebleu) throws -> DatasetScore {
+                             bleu: BleuMode = .sacrebleu, supplied: [String: Double] = [:]) throws -> DatasetScore {
         guard predictions.count == golds.count else {
             throw EvaluationError.scoring(dataset: dataset, field: "predictions",
                                           detail: "count \(predictions.count) differs from golds count \(golds.count)")
         }
         guard !predictions.isEmpty else {
             throw EvaluationError.scoring(dataset: dataset, field: "predictions", detail: "is empty (no samples to score)")
+        }
+        for name in supplied.keys where MetricName(rawValue: name)?.isModelBased != true {
+            throw EvaluationError.scoring(dataset: dataset, field: "supplied metric '\(name)'",
+                                          detail: "is not model-based (only comet_wmt22 and bert_score_* can be supplied)")
         }
         var values: [String: Double] = [:]
         var notComputed: [String: String] = [:]
@@ -50,6 +56,7 @@ public enum Scoring {
             guard let metric = MetricName(rawValue: name) else {
                 throw EvaluationError.unknownMetric(path: dataset, metric: name)
             }
+            if let given = supplied[name] { values[name] = given; continue }
             if let reason = metric.notComputedReason(bleu: bleu) { notComputed[name] = reason; continue }
             switch metric {
             case .pearson, .spearman:
@@ -122,13 +129,14 @@ public enum Scoring {
     }
 
     /// Scores a dataset from its complete set of records (any order).
-    public static func score(_ dataset: EvalDataset, records: [PredictionRecord], bleu: BleuMode) throws -> DatasetScore {
+    public static func score(_ dataset: EvalDataset, records: [PredictionRecord], bleu: BleuMode,
+                             supplied: [String: Double] = [:]) throws -> DatasetScore {
         let sorted = records.sorted { $0.index < $1.index }
         guard sorted.count == dataset.samples.count else {
             throw EvaluationError.scoring(dataset: dataset.name, field: "predictions",
                                           detail: "has \(sorted.count) records for \(dataset.samples.count) samples")
         }
         return try score(dataset: dataset.name, metrics: dataset.metrics, predictions: sorted.map(\.prediction),
-                         golds: sorted.map(\.gold), bleu: bleu)
+                         golds: sorted.map(\.gold), bleu: bleu, supplied: supplied)
     }
 }

@@ -9,17 +9,25 @@ public struct ScoringRescorer: DatasetRescorer {
     }
 
     public func rescore(_ dataset: DatasetSeries, predictions: [String]) throws -> RescoredDataset {
-        let golds = dataset.examples.map(\.gold)
-        let score = try Scoring.score(dataset: dataset.dataset, metrics: dataset.metrics, predictions: predictions,
-                                      golds: golds, bleu: bleu)
+        let (score, perExample) = try score(dataset: dataset.dataset, metrics: dataset.metrics, predictions: predictions,
+                                            golds: dataset.examples.map(\.gold))
         guard let main = score.main else {
             throw TrajectoryError.inconsistentTable(
                 dataset: dataset.dataset, reason: "main metric '\(score.mainMetric)' is not computed, cannot rescore")
         }
-        let perExample = zip(predictions, golds).map {
-            Scoring.perExample(metrics: dataset.metrics, prediction: $0, gold: $1, bleu: bleu)
-        }
         return RescoredDataset(perExample: perExample, metrics: score.metrics, main: main)
+    }
+
+    /// The dataset score and per-example values of a full set of predictions: what ensembles and `rescore` store.
+    /// `supplied` carries model-based values (COMET) computed elsewhere, kept as they are.
+    public func score(dataset: String, metrics: [String], predictions: [String], golds: [String],
+                      supplied: [String: Double] = [:]) throws -> (score: DatasetScore, perExample: [[String: Double]]) {
+        let score = try Scoring.score(dataset: dataset, metrics: metrics, predictions: predictions, golds: golds,
+                                      bleu: bleu, supplied: supplied)
+        let perExample = zip(predictions, golds).map {
+            Scoring.perExample(metrics: metrics, prediction: $0, gold: $1, bleu: bleu)
+        }
+        return (score, perExample)
     }
 }
 
