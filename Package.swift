@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"]),
         .target(name: "Tokenizers", dependencies: ["JSON"]),
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["CMeCab", "Llama", "Tokenizers"]),
+        .target(name: "Evaluation", dependencies: ["CMeCab", "JSON", "Llama", "Tokenizers"]),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
         .target(name: "TinyWorld", dependencies: ["JSON", "Linalg", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [

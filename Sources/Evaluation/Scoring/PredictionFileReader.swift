@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Detects a predictions file's format and reads its pairs. Every error is one line naming the file (and line) and
 /// the field.
@@ -16,18 +17,18 @@ struct PredictionFileReader {
         // components(separatedBy:) splits "\r\n" too (String.split would keep it as one Character).
         let lines = text.components(separatedBy: "\n").enumerated()
             .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { (number: $0.offset + 1, text: $0.element) }
-        if let whole = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+        if let whole = (try? JSONParser.parse(Array(data), file: path))?.dictionaryValue {
             if let outputs = whole["outputs"] { return (.llmJpEvalOutput, try llmJpEval(outputs)) }
             if let samples = whole["samples"] { return (.llmJpEvalGenerated, try llmJpEvalGenerated(samples, whole)) }
             if lines.count > 1 { throw EvaluationError.unrecognizedFile(path: path, expected: PredictionFile.expected) }
         }
-        let records = try lines.map { line -> (Int, [String: Any]) in
+        let records = try lines.map { line -> (Int, [String: JSONValue]) in
             let at = "\(path) line \(line.number)"
-            let object: Any
-            do { object = try JSONSerialization.jsonObject(with: Data(line.text.utf8)) } catch {
+            let object: JSONValue
+            do { object = try JSONParser.parse(Array(line.text.utf8), file: at) } catch {
                 throw EvaluationError.malformedJSON(path: at, detail: "not one JSON object per line")
             }
-            guard let record = object as? [String: Any] else {
+            guard let record = object.dictionaryValue else {
                 throw EvaluationError.wrongType(path: at, field: "(line)", expected: "a JSON object")
             }
             return (line.number, record)
@@ -38,16 +39,18 @@ struct PredictionFileReader {
             let at = "\(path) line \(number)"
             switch format {
             case .lmEvalSamples:
-                guard let resps = record["filtered_resps"] as? [Any], let prediction = resps.first as? String else {
+                guard let prediction = record["filtered_resps"]?.arrayValue?.first?.stringValue else {
                     throw EvaluationError.wrongType(path: at, field: "filtered_resps", expected: "a list holding one string")
                 }
-                let input = (record["doc"] as? [String: Any])?["input"] as? String
+                let input = record["doc"]?["input"]?.stringValue
                 groups.add(model: nil, dataset: lmEvalTask,
                            ScoredPair(prediction: prediction, gold: try string(record, "target", at), input: input))
             case .storeExportJSONL:
-                let model = Self.modelName(run: try string(record, "run", at), kind: "\(record["kind"] ?? "")",
-                                           step: "\(record["step"] ?? "")", window: "\(record["window"] ?? "1")",
-                                           align: "\(record["align"] ?? "")")
+                func text(_ key: String, _ absent: String = "") -> String {
+                    record[key].map { $0.stringValue ?? $0.description } ?? absent
+                }
+                let model = Self.modelName(run: try string(record, "run", at), kind: text("kind"), step: text("step"),
+                                           window: text("window", "1"), align: text("align"))
                 groups.add(model: model, dataset: try string(record, "dataset", at),
                            try pair(record, prediction: "prediction", gold: "gold", input: "input", at))
             case .kasanePredictions:
@@ -64,7 +67,7 @@ struct PredictionFileReader {
         return (format, groups.groups)
     }
 
-    private func classify(_ record: [String: Any]) throws -> PredictionFileFormat {
+    private func classify(_ record: [String: JSONValue]) throws -> PredictionFileFormat {
         let keys = Set(record.keys)
         if keys.isSuperset(of: ["filtered_resps", "target"]) { return .lmEvalSamples }
         if keys.isSuperset(of: ["run", "kind", "step", "example", "prediction", "gold"]) { return .storeExportJSONL }
@@ -83,18 +86,18 @@ struct PredictionFileReader {
     }
 
     /// llm-jp-eval's `outputs`: dataset name → list of `{"input", "pred", "gold"}` (extra keys such as "prompt" ignored).
-    private func llmJpEval(_ outputs: Any) throws -> [PredictionGroup] {
-        guard let datasets = outputs as? [String: Any] else {
+    private func llmJpEval(_ outputs: JSONValue) throws -> [PredictionGroup] {
+        guard let datasets = outputs.dictionaryValue else {
             throw EvaluationError.wrongType(path: path, field: "outputs", expected: "an object of dataset name → records")
         }
         var groups = GroupBuilder()
         for name in datasets.keys.sorted() {
-            guard let records = datasets[name] as? [Any] else {
+            guard let records = datasets[name]?.arrayValue else {
                 throw EvaluationError.wrongType(path: path, field: "outputs.\(name)", expected: "a list of records")
             }
             for (i, item) in records.enumerated() {
                 let field = "outputs.\(name)[\(i)]"
-                guard let record = item as? [String: Any] else {
+                guard let record = item.dictionaryValue else {
                     throw EvaluationError.wrongType(path: path, field: field, expected: "an object")
                 }
                 groups.add(model: nil, dataset: name,
@@ -105,17 +108,17 @@ struct PredictionFileReader {
     }
 
     /// llm-jp-eval's offline inference output: generated texts, post-processed here as v1.4.1's evaluator does.
-    private func llmJpEvalGenerated(_ samples: Any, _ whole: [String: Any]) throws -> [PredictionGroup] {
-        guard let records = samples as? [Any] else {
+    private func llmJpEvalGenerated(_ samples: JSONValue, _ whole: [String: JSONValue]) throws -> [PredictionGroup] {
+        guard let records = samples.arrayValue else {
             throw EvaluationError.wrongType(path: path, field: "samples", expected: "a list of records")
         }
         var name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         if name.hasSuffix(".eval-prompt") { name.removeLast(".eval-prompt".count) }
-        let dataset = whole["target_dataset"] as? String ?? name
+        let dataset = whole["target_dataset"]?.stringValue ?? name
         var groups = GroupBuilder()
         for (i, item) in records.enumerated() {
             let field = "samples[\(i)]"
-            guard let record = item as? [String: Any] else {
+            guard let record = item.dictionaryValue else {
                 throw EvaluationError.wrongType(path: path, field: field, expected: "an object")
             }
             let raw = try pair(record, prediction: "generated", gold: "gold", input: "input", path, prefix: field + ".")
@@ -157,16 +160,16 @@ struct PredictionFileReader {
         return "\(run) \(kind)\(variant) step \(step)"
     }
 
-    private func pair(_ record: [String: Any], prediction: String, gold: String, input: String?, _ at: String,
+    private func pair(_ record: [String: JSONValue], prediction: String, gold: String, input: String?, _ at: String,
                       prefix: String = "") throws -> ScoredPair {
         ScoredPair(prediction: try string(record, prediction, at, prefix: prefix),
                    gold: try string(record, gold, at, prefix: prefix),
-                   input: input.flatMap { record[$0] as? String })
+                   input: input.flatMap { record[$0]?.stringValue })
     }
 
-    private func string(_ record: [String: Any], _ key: String, _ at: String, prefix: String = "") throws -> String {
+    private func string(_ record: [String: JSONValue], _ key: String, _ at: String, prefix: String = "") throws -> String {
         guard let value = record[key] else { throw EvaluationError.missingField(path: at, field: prefix + key) }
-        guard let text = value as? String else {
+        guard let text = value.stringValue else {
             throw EvaluationError.wrongType(path: at, field: prefix + key, expected: "a string")
         }
         return text

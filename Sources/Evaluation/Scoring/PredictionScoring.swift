@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// `kasane score`: which file, which metrics, which BLEU.
 public struct ScoreRequest: Sendable {
@@ -27,24 +28,21 @@ public struct ScoreReport: Sendable {
     /// One file of one dataset: `{"bleu_ja": 16.957, ...}`; several datasets: `{dataset: {...}}`; several models
     /// (store exports): `{model: {dataset: {...}}}`. Metrics not computed are null.
     public var json: String {
-        func values(_ s: DatasetScore) -> [String: Any] {
-            Dictionary(uniqueKeysWithValues: metrics.map { name in
-                (name, s.metrics[name].flatMap { $0.isFinite ? $0 as Any : nil } ?? NSNull())
-            })
+        func values(_ s: DatasetScore) -> JSONValue {
+            .dictionary(Dictionary(uniqueKeysWithValues: metrics.map { ($0, JSONValue.finite(s.metrics[$0])) }))
         }
-        let object: Any
+        let object: JSONValue
         if groups.count == 1, let only = groups.first {
             object = values(only.score)
         } else if groups.allSatisfy({ $0.model == nil }) {
-            object = Dictionary(groups.map { ($0.score.dataset, values($0.score)) }, uniquingKeysWith: { a, _ in a })
+            object = .dictionary(Dictionary(groups.map { ($0.score.dataset, values($0.score)) },
+                                            uniquingKeysWith: { a, _ in a }))
         } else {
-            var nested: [String: [String: Any]] = [:]
+            var nested: [String: [String: JSONValue]] = [:]
             for g in groups { nested[g.model ?? "", default: [:]][g.score.dataset] = values(g.score) }
-            object = nested
+            object = .dictionary(nested.mapValues { .dictionary($0) })
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return JSONWriter.string(object, sortKeys: true)
     }
 
     /// One line per metric of each group; BLEU/ROUGE on 0–100, the others as llm-jp-eval keeps them.
