@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// What a checkpoint records about the training run at its step (`trainer_state.json`).
 public struct TrainerState: Sendable, Equatable, Codable {
@@ -49,13 +50,13 @@ public struct CheckpointWriter: Sendable {
             try fm.createDirectory(at: temp, withIntermediateDirectories: false)
         }
         do {
-            let config = try JSONSerialization.data(withJSONObject: model.config.hfConfigObject(),
-                                                    options: [.prettyPrinted, .sortedKeys])
+            // As transformers' save_pretrained writes them: indent 2, sorted keys, a final newline.
+            let config = Data((JSONWriter.string(model.config.hfConfig(), layout: .indented(2), sortKeys: true) + "\n").utf8)
             try attempt(temp) { try config.write(to: temp.appendingPathComponent("config.json")) }
-            let generation: [String: Any] = ["_from_model_config": true, "bos_token_id": model.config.bosTokenId,
-                                             "eos_token_id": model.config.eosTokenId,
-                                             "transformers_version": "4.43.3"]
-            let genData = try JSONSerialization.data(withJSONObject: generation, options: [.prettyPrinted, .sortedKeys])
+            let generation: JSONValue = ["_from_model_config": true, "bos_token_id": .integer(model.config.bosTokenId),
+                                         "eos_token_id": .integer(model.config.eosTokenId),
+                                         "transformers_version": "4.43.3"]
+            let genData = Data((JSONWriter.string(generation, layout: .indented(2), sortKeys: true) + "\n").utf8)
             try attempt(temp) { try genData.write(to: temp.appendingPathComponent("generation_config.json")) }
 
             let params = UnsafeBufferPointer(model.params)

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Everything `kasane pretrain` does besides printing: read the recipe, apply command-line overrides, tokenize the
 /// corpus, and set up a `Trainer` that writes checkpoints into the output folder.
@@ -63,11 +64,11 @@ public struct PretrainJob {
     /// tokenizer_config.json / special_tokens_map.json in LLM-jp-3's form, for tokenizer folders without them.
     static func defaultTokenizerFile(_ name: String, tokenizer: KasaneTrainingTokenizer) -> Data? {
         let t = tokenizer.tokenizer
-        var specials: [String: Any] = [:]
-        if let s = t.token(for: tokenizer.trainingBOS) { specials["bos_token"] = s }
-        if let s = t.token(for: tokenizer.trainingEOS) { specials["eos_token"] = s }
-        if let s = t.token(for: 0) { specials["unk_token"] = s }
-        var object: [String: Any]
+        var specials: [String: JSONValue] = [:]
+        if let s = t.token(for: tokenizer.trainingBOS) { specials["bos_token"] = .string(s) }
+        if let s = t.token(for: tokenizer.trainingEOS) { specials["eos_token"] = .string(s) }
+        if let s = t.token(for: 0) { specials["unk_token"] = .string(s) }
+        var object: [String: JSONValue]
         switch name {
         case "special_tokens_map.json": object = specials
         case "tokenizer_config.json":
@@ -76,9 +77,9 @@ public struct PretrainJob {
             object["add_bos_token"] = true
             object["add_eos_token"] = false
             object["clean_up_tokenization_spaces"] = false
-            object["model_max_length"] = 1_000_000_000_000_000_019_884_624_838_656.0
+            object["model_max_length"] = .number(1_000_000_000_000_000_019_884_624_838_656.0)
         default: return nil
         }
-        return try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return Data((JSONWriter.string(.dictionary(object), layout: .indented(2), sortKeys: true) + "\n").utf8)
     }
 }

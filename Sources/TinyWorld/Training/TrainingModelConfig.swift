@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Dimensions of the LLaMA the trainer builds: the same architecture Kasane's `LlamaModel` loads
 /// (pre-norm RMSNorm, half-split RoPE, MHA/GQA, SwiGLU, untied `lm_head`, no biases).
@@ -58,34 +59,34 @@ public struct TrainingModelConfig: Sendable, Equatable {
 
     /// `config.json` in the style of LLM-jp-3's (transformers `LlamaForCausalLM`), with `head_dim` as newer
     /// transformers write it.
-    public func hfConfigObject() -> [String: Any] {
+    public func hfConfig() -> JSONValue {
         [
             "_name_or_path": "kasane-tiny-world",
             "architectures": ["LlamaForCausalLM"],
             "attention_bias": false,
             "attention_dropout": 0.0,
-            "bos_token_id": bosTokenId,
-            "eos_token_id": eosTokenId,
-            "head_dim": headDim,
+            "bos_token_id": .integer(bosTokenId),
+            "eos_token_id": .integer(eosTokenId),
+            "head_dim": .integer(headDim),
             "hidden_act": "silu",
-            "hidden_size": hiddenSize,
-            "initializer_range": Double(initializerRange),
-            "intermediate_size": intermediateSize,
-            "max_position_embeddings": maxPositionEmbeddings,
+            "hidden_size": .integer(hiddenSize),
+            "initializer_range": .number(Double(initializerRange)),
+            "intermediate_size": .integer(intermediateSize),
+            "max_position_embeddings": .integer(maxPositionEmbeddings),
             "mlp_bias": false,
             "model_type": "llama",
-            "num_attention_heads": numHeads,
-            "num_hidden_layers": numLayers,
-            "num_key_value_heads": numKVHeads,
+            "num_attention_heads": .integer(numHeads),
+            "num_hidden_layers": .integer(numLayers),
+            "num_key_value_heads": .integer(numKVHeads),
             "pretraining_tp": 1,
-            "rms_norm_eps": Double(rmsNormEps),
-            "rope_scaling": NSNull(),
-            "rope_theta": ropeTheta,
+            "rms_norm_eps": .number(Double(rmsNormEps)),
+            "rope_scaling": nil,
+            "rope_theta": .number(ropeTheta),
             "tie_word_embeddings": false,
             "torch_dtype": "bfloat16",
             "transformers_version": "4.43.3",
             "use_cache": true,
-            "vocab_size": vocabSize,
+            "vocab_size": .integer(vocabSize),
         ]
     }
 }
