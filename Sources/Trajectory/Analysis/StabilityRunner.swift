@@ -86,6 +86,11 @@ public enum StabilityRunner {
             ("AVG categories", request.options.averageCategories.joined(separator: ", ")),
             ("ensemble", "majority vote over normalized predictions, ties to the newest checkpoint"),
         ]
+        if request.options.bootstrapResamples > 0 {
+            settings.append(("statistics", "per dataset with per-example scores: percentile bootstrap (\(request.options.bootstrapResamples)"
+                + " resamples of examples, seed \(request.options.bootstrapSeed)) for mean score and MTV; paired bootstrap"
+                + " and McNemar (correctness pooled over positions) against raw on the same positions"))
+        }
         if !raw.excluded.isEmpty { settings.append(("left out", "\(raw.excluded.count) dataset(s), see below")) }
         return StabilityResult(run: run, raw: raw, averaged: averaged, ensembles: ensembles, sweep: sweep,
                                settings: settings)

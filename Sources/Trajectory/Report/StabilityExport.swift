@@ -5,7 +5,8 @@ public enum StabilityExport {
     public static let csvHeader = [
         "method", "window", "align", "level", "name", "category", "positions", "first_step", "last_step",
         "mean_score", "aggregate_mtv", "example_mtv", "is", "flip_rate", "flipped_once", "up_flips", "down_flips",
-        "noise", "tie_break_fraction",
+        "noise", "tie_break_fraction", "mean_ci_low", "mean_ci_high", "mtv_ci_low", "mtv_ci_high", "mcnemar_p",
+        "mean_p", "mtv_p",
     ]
 
     /// One line per (method, window, level, name).
@@ -14,6 +15,7 @@ public enum StabilityExport {
         for m in rows {
             for r in m.summary.allRows {
                 let tie: Double? = r.level == .dataset ? m.tieBreakFraction?[r.name] : nil
+                let st = r.level == .dataset ? m.statistics?[r.name] : nil
                 let fields: [String] = [
                     m.method.rawValue, String(m.window), m.alignment.rawValue, r.level.rawValue, CSV.field(r.name),
                     CSV.field(r.category), String(m.summary.steps.count), m.summary.steps.first.map(String.init) ?? "",
@@ -22,6 +24,9 @@ public enum StabilityExport {
                     CSV.number(r.metrics.instability), CSV.number(r.metrics.flipRate),
                     CSV.number(r.metrics.flippedOnce), r.metrics.upFlips.map(String.init) ?? "",
                     r.metrics.downFlips.map(String.init) ?? "", CSV.number(r.metrics.noise), CSV.number(tie),
+                    CSV.number(st?.meanScoreCI.low), CSV.number(st?.meanScoreCI.high), CSV.number(st?.mtvCI.low),
+                    CSV.number(st?.mtvCI.high), CSV.number(st?.mcNemarP), CSV.number(st?.meanScoreP),
+                    CSV.number(st?.mtvP),
                 ]
                 lines.append(fields.joined(separator: ","))
             }

@@ -28,14 +28,20 @@ public struct StabilityOptions: Sendable {
     public var noiseDdof: Int
     /// Categories whose mean is AVG; the paper's nine by default.
     public var averageCategories: [String]
+    /// Bootstrap resamples over examples for confidence intervals and paired tests (0: none).
+    public var bootstrapResamples: Int
+    public var bootstrapSeed: UInt64
 
     public static let paperCategories = ["NLI", "QA", "RC", "MC", "EL", "FA", "MR", "MT", "HE"]
 
     public init(similarity: PredictionSimilarity = .exact, correctnessThreshold: Double = 1.0, noiseDdof: Int = 0,
-                averageCategories: [String] = StabilityOptions.paperCategories) {
+                averageCategories: [String] = StabilityOptions.paperCategories, bootstrapResamples: Int = 0,
+                bootstrapSeed: UInt64 = ExampleStatistics.defaultSeed) {
         self.similarity = similarity
         self.correctnessThreshold = correctnessThreshold
         self.noiseDdof = noiseDdof
         self.averageCategories = averageCategories
+        self.bootstrapResamples = bootstrapResamples
+        self.bootstrapSeed = bootstrapSeed
     }
 }

@@ -9,6 +9,9 @@ public struct MethodSummary: Sendable, Codable {
     public var summary: StabilitySummary
     /// Ensemble only: per dataset, the fraction of votes decided by the tie-break.
     public var tieBreakFraction: [String: Double]?
+    /// Per dataset, with `StabilityOptions.bootstrapResamples` > 0: bootstrap intervals and (integrated methods)
+    /// paired tests against this window's raw rows.
+    public var statistics: [String: DatasetStatistics]?
 }
 
 /// Compares raw, averaged and ensembled trajectories over the same positions (spec §10): for each window size n,
@@ -34,25 +37,44 @@ public enum StabilitySweep {
             let window = CheckpointWindow(size: n, alignment: alignment, partial: .drop)
             let positions = window.definedPositions(count: raw.steps.count).filter { analysed.contains($0) }
             guard positions.count >= 2 else { continue }  // the window does not fit the analysis span
-            let baseline = try StabilityAnalysis.summarize(raw.restricted(to: positions), options: options)
-            out.append(MethodSummary(method: .raw, window: n, alignment: alignment, summary: baseline))
+            let rawTable = raw.restricted(to: positions)
+            let baseline = try StabilityAnalysis.summarize(rawTable, options: options)
+            out.append(MethodSummary(method: .raw, window: n, alignment: alignment, summary: baseline,
+                                     statistics: statistics(rawTable, against: nil, options: options)))
             guard n > 1 else { continue }
             let stepsWanted = positions.map { raw.steps[$0] }
             if let averagedTable = averaged[n], let rows = rows(of: stepsWanted, in: averagedTable) {
-                let summary = try StabilityAnalysis.summarize(averagedTable.restricted(to: rows), options: options)
-                out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary))
+                let table = averagedTable.restricted(to: rows)
+                let summary = try StabilityAnalysis.summarize(table, options: options)
+                out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary,
+                                         statistics: statistics(table, against: rawTable, options: options)))
             }
             if let stored = ensembles[n], let rows = rows(of: stepsWanted, in: stored) {
-                let summary = try StabilityAnalysis.summarize(stored.restricted(to: rows), options: options)
+                let table = stored.restricted(to: rows)
+                let summary = try StabilityAnalysis.summarize(table, options: options)
                 let tieBreak = try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
                 out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
-                                         tieBreakFraction: tieBreak))
+                                         tieBreakFraction: tieBreak,
+                                         statistics: statistics(table, against: rawTable, options: options)))
             } else if let scorer {
                 let ensemble = try EnsembleBuilder.build(raw: raw, window: window, scorer: scorer, only: positions)
                 let summary = try StabilityAnalysis.summarize(ensemble.table, options: options)
                 out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
-                                         tieBreakFraction: ensemble.tieBreakFraction))
+                                         tieBreakFraction: ensemble.tieBreakFraction,
+                                         statistics: statistics(ensemble.table, against: rawTable, options: options)))
             }
+        }
+        return out
+    }
+
+    /// Per dataset bootstrap intervals and, against `raw`, paired tests; nil without resamples.
+    static func statistics(_ table: TrajectoryTable, against raw: TrajectoryTable?,
+                           options: StabilityOptions) -> [String: DatasetStatistics]? {
+        guard options.bootstrapResamples > 0 else { return nil }
+        var out: [String: DatasetStatistics] = [:]
+        for series in table.datasets {
+            let baseline = raw?.datasets.first { $0.dataset == series.dataset }
+            if let s = DatasetStatistics.compute(series, against: baseline, options: options) { out[series.dataset] = s }
         }
         return out
     }

@@ -20,6 +20,10 @@ struct StabilityAnalysisOptions: ParsableArguments {
     var sim: SimilarityKind = .exact
     @Option(help: "Correctness threshold τ for flips on graded metrics.")
     var threshold: Double = 1.0
+    @Option(help: "Bootstrap resamples over examples for confidence intervals and paired tests (0: none).")
+    var bootstrap: Int = ExampleStatistics.defaultResamples
+    @Option(help: "Seed of the bootstrap resamples.")
+    var seed: UInt64 = ExampleStatistics.defaultSeed
 
     func request() throws -> StabilityRequest {
         let span: AnalysisSpan
@@ -32,7 +36,8 @@ struct StabilityAnalysisOptions: ParsableArguments {
         let similarity: PredictionSimilarity = sim == .exact ? .exact : MetricSimilarity.similarity
         return StabilityRequest(run: run, span: span, windows: try StabilityRequest.parseWindows(windows),
                                 alignment: align,
-                                options: StabilityOptions(similarity: similarity, correctnessThreshold: threshold))
+                                options: StabilityOptions(similarity: similarity, correctnessThreshold: threshold,
+                                                          bootstrapResamples: max(0, bootstrap), bootstrapSeed: seed))
     }
 }
 
