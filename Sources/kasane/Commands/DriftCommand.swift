@@ -12,10 +12,7 @@ struct DriftCommand: AsyncParsableCommand {
         """)
     @Option(help: ArgumentHelp("The run's checkpoint folder or list file.", valueName: "dir"))
     var checkpoints: String
-    @Option(help: ArgumentHelp("Only checkpoints with steps in A..B, every stride steps.", valueName: "A:B[:stride]"))
-    var steps: StepRange?
-    @Option(name: .customLong("last-fraction"), help: ArgumentHelp("Only the last fraction of the checkpoints.", valueName: "p"))
-    var lastFraction: LastFraction?
+    @OptionGroup var span: SpanOptions
     @Option(help: "Record the measures in this result store.")
     var db: String?
     @Option(help: "Run name in the store (default: the checkpoint folder's absolute path).")
@@ -26,7 +23,7 @@ struct DriftCommand: AsyncParsableCommand {
     var csv: String?
 
     func run() async throws {
-        let pairs = try DriftRequest(checkpoints: checkpoints, steps: steps, lastFraction: lastFraction, db: db,
+        let pairs = try DriftRequest(checkpoints: checkpoints, steps: span.steps, lastFraction: span.lastFraction, db: db,
                                      runName: run).run()
         print(DriftExport.text(pairs), terminator: "")
         if let json { try emit(DriftExport.json(pairs), to: json) }

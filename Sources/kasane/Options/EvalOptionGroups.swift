@@ -67,10 +67,7 @@ struct SelectionOptions: ParsableArguments {
         "Evaluate every checkpoint of a run, one at a time: a folder of checkpoint folders (checkpoint-N, iter_N, stepN, step-N, global_stepN) or a list file of 'path step' lines.",
         valueName: "dir"))
     var checkpoints: String?
-    @Option(help: ArgumentHelp("Only checkpoints with steps in A..B (inclusive), every stride steps from A.", valueName: "A:B[:stride]"))
-    var steps: StepRange?
-    @Option(name: .customLong("last-fraction"), help: ArgumentHelp("Only the last fraction of the checkpoints (0.2, 1/5 or 20%).", valueName: "p"))
-    var lastFraction: LastFraction?
+    @OptionGroup var span: SpanOptions
     @Option(help: ArgumentHelp("Training step recorded for a single --model (default: from its folder name).", valueName: "n"))
     var step: Int?
     @Option(name: .customLong("run"), help: ArgumentHelp("Run name in the store (default: the checkpoint folder's absolute path).", valueName: "name"))
@@ -78,15 +75,23 @@ struct SelectionOptions: ParsableArguments {
 
     func validate() throws {
         guard (model == nil) != (checkpoints == nil) else { throw ValidationError("give exactly one of --model and --checkpoints") }
-        if model != nil, steps != nil || lastFraction != nil {
+        if model != nil, span.steps != nil || span.lastFraction != nil {
             throw ValidationError("--steps and --last-fraction select among --checkpoints")
         }
     }
 
     var selection: ModelSelection {
-        if let checkpoints { return .run(folder: checkpoints, steps: steps, lastFraction: lastFraction) }
+        if let checkpoints { return .run(folder: checkpoints, steps: span.steps, lastFraction: span.lastFraction) }
         return .single(path: model ?? "", step: step)
     }
+}
+
+/// Which of a run's checkpoints: a step range or the last fraction (`eval`, `slurm`, `drift`).
+struct SpanOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only checkpoints with steps in A..B (inclusive), every stride steps from A.", valueName: "A:B[:stride]"))
+    var steps: StepRange?
+    @Option(name: .customLong("last-fraction"), help: ArgumentHelp("Only the last fraction of the checkpoints (0.2, 1/5 or 20%).", valueName: "p"))
+    var lastFraction: LastFraction?
 }
 
 /// The result store and what is recorded beside it.
