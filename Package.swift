@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["CMeCab", "Llama", "Tokenizers"]),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
+        // Reads torch.save zip checkpoints through an unpickler that never runs code.
+        .target(name: "TorchCheckpoint", dependencies: ["Linalg"]),
+        .target(name: "Comet", dependencies: ["JSON", "Linalg", "TorchCheckpoint", "Tokenizers"]),
         .target(name: "TinyWorld", dependencies: ["JSON", "Linalg", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
             "Evaluation", "JSON", "Linalg", "Llama", "TinyWorld", "Tokenizers", "Trajectory",
@@ -42,6 +45,8 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
+        .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], exclude: ["Fixtures"]),
+        .testTarget(name: "CometTests", dependencies: ["Comet", "TorchCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

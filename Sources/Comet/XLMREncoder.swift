@@ -1,0 +1,111 @@
+import Foundation
+import Linalg
+import TorchCheckpoint
+
+/// The XLM-R encoder as transformers' `XLMRobertaModel` (post-LN BERT layers, erf GELU, learned absolute
+/// positions numbered from `padding_idx + 1`), returning every hidden state as COMET's layer mix needs them.
+struct XLMREncoder: Sendable {
+    struct Layer: Sendable {
+        let query, key, value, attentionOutput: Linear
+        let attentionNorm: LayerNorm
+        let intermediate, output: Linear
+        let outputNorm: LayerNorm
+    }
+
+    let config: XLMRConfig
+    let wordEmbeddings: [Float]
+    let positionEmbeddings: [Float]
+    let tokenTypeEmbedding: [Float]
+    let embeddingNorm: LayerNorm
+    let layers: [Layer]
+    let vocabSize: Int
+
+    /// Weights under `prefix` (COMET: "encoder.model.").
+    init(config c: XLMRConfig, weights w: WeightReader, prefix: String) throws {
+        config = c
+        let h = c.hiddenSize
+        let wordName = prefix + "embeddings.word_embeddings.weight"
+        guard w.checkpoint.contains(wordName), let rows = try w.checkpoint.shape(wordName).first else {
+            throw CometError.badField(file: w.file, field: "state_dict." + wordName, reason: "missing")
+        }
+        vocabSize = rows
+        wordEmbeddings = try w.tensor(wordName, shape: [rows, h])
+        positionEmbeddings = try w.tensor(prefix + "embeddings.position_embeddings.weight", shape: [c.maxPositions, h])
+        let typeName = prefix + "embeddings.token_type_embeddings.weight"
+        let types = try w.checkpoint.contains(typeName) ? w.checkpoint.shape(typeName).first ?? 1 : 1
+        tokenTypeEmbedding = Array(try w.tensor(typeName, shape: [types, h]).prefix(h))   // type id 0 throughout
+        embeddingNorm = try w.layerNorm(prefix + "embeddings.LayerNorm", size: h, eps: c.layerNormEps)
+        layers = try (0..<c.layers).map { i in
+            let p = prefix + "encoder.layer.\(i)."
+            return Layer(query: try w.linear(p + "attention.self.query", inputs: h, outputs: h),
+                         key: try w.linear(p + "attention.self.key", inputs: h, outputs: h),
+                         value: try w.linear(p + "attention.self.value", inputs: h, outputs: h),
+                         attentionOutput: try w.linear(p + "attention.output.dense", inputs: h, outputs: h),
+                         attentionNorm: try w.layerNorm(p + "attention.output.LayerNorm", size: h, eps: c.layerNormEps),
+                         intermediate: try w.linear(p + "intermediate.dense", inputs: h, outputs: c.intermediateSize),
+                         output: try w.linear(p + "output.dense", inputs: c.intermediateSize, outputs: h),
+                         outputNorm: try w.layerNorm(p + "output.LayerNorm", size: h, eps: c.layerNormEps))
+        }
+    }
+
+    /// Hidden states `[layers + 1][tokens * hidden]` of one unpadded sequence (the embedding output first).
+    func hiddenStates(_ ids: [Int]) -> [[Float]] {
+        let h = config.hiddenSize, t = ids.count
+        var x = [Float](repeating: 0, count: t * h)
+        for (i, id) in ids.enumerated() {
+            let position = config.padTokenId + 1 + i          // no padding inside one sequence
+            for j in 0..<h {
+                x[i * h + j] = wordEmbeddings[id * h + j] + tokenTypeEmbedding[j] + positionEmbeddings[position * h + j]
+            }
+        }
+        embeddingNorm.apply(&x, rows: t)
+        var states = [x]
+        states.reserveCapacity(layers.count + 1)
+        for layer in layers {
+            x = apply(layer, x, tokens: t)
+            states.append(x)
+        }
+        return states
+    }
+
+    private func apply(_ layer: Layer, _ x: [Float], tokens t: Int) -> [Float] {
+        let h = config.hiddenSize, heads = config.heads, d = h / heads
+        let q = layer.query.apply(x, rows: t), k = layer.key.apply(x, rows: t), v = layer.value.apply(x, rows: t)
+        var context = [Float](repeating: 0, count: t * h)
+        var scores = [Float](repeating: 0, count: t * t)
+        let scale = 1 / Float(d).squareRoot()
+        q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
+            context.withUnsafeMutableBufferPointer { cp in scores.withUnsafeMutableBufferPointer { sp in
+                for head in 0..<heads {
+                    let off = head * d
+                    // scores = q_h k_h^T * scale, rows of stride h
+                    BLAS.sgemm(transB: true, m: t, n: t, k: d, alpha: scale, a: qp.baseAddress! + off, lda: h,
+                               b: kp.baseAddress! + off, ldb: h, c: sp.baseAddress!)
+                    for r in 0..<t { softmaxRow(sp.baseAddress! + r * t, t) }
+                    BLAS.sgemm(m: t, n: d, k: t, a: sp.baseAddress!, b: vp.baseAddress! + off, ldb: h,
+                               c: cp.baseAddress! + off, ldc: h)
+                }
+            } }
+        } } }
+        var attended = layer.attentionOutput.apply(context, rows: t)
+        for i in attended.indices { attended[i] += x[i] }
+        layer.attentionNorm.apply(&attended, rows: t)
+        var inner = layer.intermediate.apply(attended, rows: t)
+        for i in inner.indices { inner[i] = gelu(inner[i]) }
+        var out = layer.output.apply(inner, rows: t)
+        for i in out.indices { out[i] += attended[i] }
+        layer.outputNorm.apply(&out, rows: t)
+        return out
+    }
+}
+
+/// transformers' "gelu": the exact erf form.
+@inline(__always) func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.70710678118654752)) }
+
+func softmaxRow(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    var m = -Float.infinity
+    for i in 0..<n { m = max(m, p[i]) }
+    var sum: Float = 0
+    for i in 0..<n { p[i] = expf(p[i] - m); sum += p[i] }
+    for i in 0..<n { p[i] /= sum }
+}
