@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], exclude: ["Fixtures"]),
-        .testTarget(name: "CometTests", dependencies: ["Comet", "TorchCheckpoint"], exclude: ["Fixtures"]),
+        .testTarget(name: "CometTests", dependencies: ["Comet", "Linalg", "TorchCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

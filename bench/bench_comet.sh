@@ -10,6 +10,14 @@ SCRATCH=${SCRATCH:-.build-comet}
 python3 bench/bench_comet.py --out "$OUT" --hidden "$HIDDEN" --layers "$LAYERS" --heads $((HIDDEN / 64)) \
     --repeat "$REPEAT" 2>/dev/null | tail -1
 swift build -c release --scratch-path "$SCRATCH" --build-tests -Xswiftc -enable-testing >/dev/null
+# The kasane binary re-executes itself with the fastest OpenBLAS kernels (BLAS.ensureFastCore); a test process
+# cannot, so choose them the same way here unless the caller did.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+    if grep -qw avx512f /proc/cpuinfo && grep -q GenuineIntel /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX
+    elif grep -qw avx2 /proc/cpuinfo; then
+        if grep -q AuthenticAMD /proc/cpuinfo; then export OPENBLAS_CORETYPE=Zen; else export OPENBLAS_CORETYPE=Haswell; fi
+    fi
+fi
 # The Kasane side is a test that runs only when KASANE_COMET_BENCH_MODEL is set; it prints one JSON line.
 KASANE_COMET_BENCH_MODEL="$OUT" KASANE_COMET_BENCH_REPEAT="$REPEAT" \
     swift test -c release --scratch-path "$SCRATCH" --skip-build -Xswiftc -enable-testing \

@@ -8,6 +8,8 @@ Writes into Tests/TorchCheckpointTests/Fixtures/:
   state_dict.pt      a plain state dict (as a legacy pytorch_model.bin): several dtypes, a transposed view,
                      two views sharing one storage (one with a storage offset), a 0-d tensor, an nn.Parameter
   lightning.ckpt     the Lightning layout: {"epoch", "global_step", "state_dict", "hyper_parameters", ...}
+  pytorch_model.bin  transformers' save_pretrained(safe_serialization=False) of a tiny XLMRobertaModel
+  bin_values.json    two of its tensors' values, from torch
   tensors.json       for every tensor: shape and its values as float32 (row-major), from torch
   refuse_*.pt        see tools/make_pickle_refusal_fixture.py
 """
@@ -61,5 +63,22 @@ def main():
         json.dump({"torch_version": torch.__version__, "tensors": golden}, f, indent=1)
 
 
+def legacy_bin():
+    from transformers import XLMRobertaConfig, XLMRobertaModel
+    torch.manual_seed(5)
+    model = XLMRobertaModel(XLMRobertaConfig(vocab_size=12, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                                             intermediate_size=16, max_position_embeddings=10), add_pooling_layer=False)
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save_pretrained(tmp, safe_serialization=False)
+        os.replace(os.path.join(tmp, "pytorch_model.bin"), os.path.join(OUT, "pytorch_model.bin"))
+    sd = model.state_dict()
+    names = ["embeddings.word_embeddings.weight", "encoder.layer.0.attention.self.query.bias"]
+    with open(os.path.join(OUT, "bin_values.json"), "w") as f:
+        json.dump({"names": sorted(sd.keys()),
+                   "tensors": {n: {"shape": list(sd[n].shape), "values": sd[n].flatten().tolist()} for n in names}}, f)
+
+
 if __name__ == "__main__":
     main()
+    legacy_bin()

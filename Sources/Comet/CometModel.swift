@@ -83,16 +83,34 @@ public final class CometModel: @unchecked Sendable {
         return [bosId] + pieces.prefix(config.maxTokens - 2) + [eosId]
     }
 
-    /// The pooled sentence embedding (`[hidden]`): layer mix (or one layer), then the mean over its tokens.
-    func sentenceEmbedding(_ text: String) throws -> [Float] {
-        let ids = try tokenIds(text)
-        let states = encoder.hiddenStates(ids)
-        let mixed = mix?.mix(states) ?? states[mixLayer]
+    /// Sequences embedded per encoder pass: large enough for efficient GEMMs, small enough to bound memory.
+    static let batchSize = 32
+
+    /// Pooled sentence embeddings (`[hidden]` each): layer mix (or one layer), then the mean over the tokens.
+    func sentenceEmbeddings(_ texts: [String]) throws -> [[Float]] {
         let h = config.hiddenSize
-        var pooled = [Float](repeating: 0, count: h)
-        for t in 0..<ids.count { for j in 0..<h { pooled[j] += mixed[t * h + j] } }
-        for j in 0..<h { pooled[j] /= Float(ids.count) }
-        return pooled
+        var out: [[Float]] = []
+        out.reserveCapacity(texts.count)
+        for chunkStart in stride(from: 0, to: texts.count, by: Self.batchSize) {
+            let batch = try texts[chunkStart..<min(chunkStart + Self.batchSize, texts.count)].map(tokenIds)
+            var mixed: [Float] = [], starts: [Int] = []
+            encoder.forEachHiddenState(batch) { index, state, s in
+                starts = s
+                if let mix {
+                    if mixed.isEmpty { mixed = [Float](repeating: 0, count: state.count) }
+                    mix.accumulate(state, index: index, starts: s, into: &mixed)
+                } else if index == mixLayer {
+                    mixed = state
+                }
+            }
+            for i in 0..<batch.count {
+                var pooled = [Float](repeating: 0, count: h)
+                for t in starts[i]..<starts[i + 1] { for j in 0..<h { pooled[j] += mixed[t * h + j] } }
+                let count = Float(starts[i + 1] - starts[i])
+                out.append(pooled.map { $0 / count })
+            }
+        }
+        return out
     }
 
     /// One score per (source, translation, reference) triple; the system score is their mean.
@@ -102,11 +120,9 @@ public final class CometModel: @unchecked Sendable {
         }
         let n = sources.count
         if n == 0 { return CometScores(segments: [], system: 0) }
-        // Each distinct text is embedded once (COMET caches embeddings the same way).
-        var cache: [String: [Float]] = [:]
-        for text in sources + translations + references where cache[text] == nil {
-            cache[text] = try sentenceEmbedding(text)
-        }
+        // Each distinct text is embedded once (COMET caches embeddings the same way), in a deterministic order.
+        let distinct = Array(Set(sources + translations + references)).sorted { ($0.utf8.count, $0) < ($1.utf8.count, $1) }
+        let cache = Dictionary(uniqueKeysWithValues: zip(distinct, try sentenceEmbeddings(distinct)))
         let h = config.hiddenSize
         var features = [Float](repeating: 0, count: n * 6 * h)
         for i in 0..<n {

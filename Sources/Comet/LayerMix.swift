@@ -11,20 +11,24 @@ struct LayerMix: Sendable {
         self.layerNorm = layerNorm
     }
 
-    func mix(_ states: [[Float]]) -> [Float] {
-        var out = [Float](repeating: 0, count: states[0].count)
-        for (w, state) in zip(weights, states) {
-            // A zero sparsemax weight still multiplies in torch; 0 * finite adds nothing, so skipping is exact.
-            if w == 0 { continue }
-            let s = layerNorm ? normalizedOverAll(state) : state
-            for i in out.indices { out[i] += w * s[i] }
+    /// Adds hidden state `index` (rows of several sequences, `starts` as the encoder gives them) into `mix`,
+    /// gamma included.
+    func accumulate(_ state: [Float], index: Int, starts: [Int], into mix: inout [Float]) {
+        // A zero sparsemax weight still multiplies in torch; 0 * finite adds nothing, so skipping is exact.
+        let w = weights[index]
+        if w == 0 { return }
+        let h = state.count / max(1, starts.last!)
+        for s in 0..<(starts.count - 1) {
+            let range = (starts[s] * h)..<(starts[s + 1] * h)
+            var shift: Float = 0, scale: Float = 1
+            if layerNorm { (shift, scale) = Self.normalization(state[range]) }
+            let factor = gamma * w * scale
+            for i in range { mix[i] += factor * (state[i] - shift) }
         }
-        for i in out.indices { out[i] *= gamma }
-        return out
     }
 
-    /// `(x - mean) / sqrt(var + 1e-12)` over every element of the sequence, as COMET's `_layer_norm`.
-    private func normalizedOverAll(_ x: [Float]) -> [Float] {
+    /// Mean and `1 / sqrt(var + 1e-12)` over every element of one sequence, as COMET's `_layer_norm`.
+    private static func normalization(_ x: ArraySlice<Float>) -> (Float, Float) {
         let n = Float(x.count)
         var mean: Float = 0
         for v in x { mean += v }
@@ -32,8 +36,7 @@ struct LayerMix: Sendable {
         var variance: Float = 0
         for v in x { variance += (v - mean) * (v - mean) }
         variance /= n
-        let scale = 1 / (variance + 1e-12).squareRoot()
-        return x.map { ($0 - mean) * scale }
+        return (mean, 1 / (variance + 1e-12).squareRoot())
     }
 }
 

@@ -48,53 +48,63 @@ struct XLMREncoder: Sendable {
         }
     }
 
-    /// Hidden states `[layers + 1][tokens * hidden]` of one unpadded sequence (the embedding output first).
-    func hiddenStates(_ ids: [Int]) -> [[Float]] {
-        let h = config.hiddenSize, t = ids.count
-        var x = [Float](repeating: 0, count: t * h)
-        for (i, id) in ids.enumerated() {
-            let position = config.padTokenId + 1 + i          // no padding inside one sequence
-            for j in 0..<h {
-                x[i * h + j] = wordEmbeddings[id * h + j] + tokenTypeEmbedding[j] + positionEmbeddings[position * h + j]
+    /// Runs unpadded sequences together: their tokens are stacked row-wise (`starts[i]..<starts[i+1]` is sequence
+    /// i) so that every projection is one large GEMM, while attention stays within each sequence. Hands each
+    /// hidden state `[tokens * hidden]` to `visit` with its index (0 = the embedding output), as COMET's layer
+    /// mix consumes them, instead of keeping all of them.
+    func forEachHiddenState(_ batch: [[Int]], _ visit: (_ index: Int, _ state: [Float], _ starts: [Int]) -> Void) {
+        let h = config.hiddenSize
+        var starts = [0]
+        for ids in batch { starts.append(starts.last! + ids.count) }
+        var x = [Float](repeating: 0, count: starts.last! * h)
+        for (s, ids) in batch.enumerated() {
+            for (i, id) in ids.enumerated() {
+                let row = (starts[s] + i) * h
+                let position = config.padTokenId + 1 + i          // no padding inside one sequence
+                for j in 0..<h {
+                    x[row + j] = wordEmbeddings[id * h + j] + tokenTypeEmbedding[j] + positionEmbeddings[position * h + j]
+                }
             }
         }
-        embeddingNorm.apply(&x, rows: t)
-        var states = [x]
-        states.reserveCapacity(layers.count + 1)
-        for layer in layers {
-            x = apply(layer, x, tokens: t)
-            states.append(x)
+        embeddingNorm.apply(&x, rows: starts.last!)
+        visit(0, x, starts)
+        for (l, layer) in layers.enumerated() {
+            x = apply(layer, x, starts: starts)
+            visit(l + 1, x, starts)
         }
-        return states
     }
 
-    private func apply(_ layer: Layer, _ x: [Float], tokens t: Int) -> [Float] {
-        let h = config.hiddenSize, heads = config.heads, d = h / heads
-        let q = layer.query.apply(x, rows: t), k = layer.key.apply(x, rows: t), v = layer.value.apply(x, rows: t)
-        var context = [Float](repeating: 0, count: t * h)
-        var scores = [Float](repeating: 0, count: t * t)
+    private func apply(_ layer: Layer, _ x: [Float], starts: [Int]) -> [Float] {
+        let h = config.hiddenSize, heads = config.heads, d = h / heads, rows = starts.last!
+        let q = layer.query.apply(x, rows: rows), k = layer.key.apply(x, rows: rows), v = layer.value.apply(x, rows: rows)
+        var context = [Float](repeating: 0, count: rows * h)
+        let longest = zip(starts.dropFirst(), starts).map { $0 - $1 }.max() ?? 0
+        var scores = [Float](repeating: 0, count: longest * longest)
         let scale = 1 / Float(d).squareRoot()
         q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
             context.withUnsafeMutableBufferPointer { cp in scores.withUnsafeMutableBufferPointer { sp in
-                for head in 0..<heads {
-                    let off = head * d
-                    // scores = q_h k_h^T * scale, rows of stride h
-                    BLAS.sgemm(transB: true, m: t, n: t, k: d, alpha: scale, a: qp.baseAddress! + off, lda: h,
-                               b: kp.baseAddress! + off, ldb: h, c: sp.baseAddress!)
-                    for r in 0..<t { softmaxRow(sp.baseAddress! + r * t, t) }
-                    BLAS.sgemm(m: t, n: d, k: t, a: sp.baseAddress!, b: vp.baseAddress! + off, ldb: h,
-                               c: cp.baseAddress! + off, ldc: h)
+                for s in 0..<(starts.count - 1) {
+                    let t = starts[s + 1] - starts[s], base = starts[s] * h
+                    for head in 0..<heads {
+                        let off = base + head * d
+                        // scores = q_h k_h^T * scale over this sequence's rows (stride h)
+                        BLAS.sgemm(transB: true, m: t, n: t, k: d, alpha: scale, a: qp.baseAddress! + off, lda: h,
+                                   b: kp.baseAddress! + off, ldb: h, c: sp.baseAddress!)
+                        for r in 0..<t { softmaxRow(sp.baseAddress! + r * t, t) }
+                        BLAS.sgemm(m: t, n: d, k: t, a: sp.baseAddress!, b: vp.baseAddress! + off, ldb: h,
+                                   c: cp.baseAddress! + off, ldc: h)
+                    }
                 }
             } }
         } } }
-        var attended = layer.attentionOutput.apply(context, rows: t)
+        var attended = layer.attentionOutput.apply(context, rows: rows)
         for i in attended.indices { attended[i] += x[i] }
-        layer.attentionNorm.apply(&attended, rows: t)
-        var inner = layer.intermediate.apply(attended, rows: t)
+        layer.attentionNorm.apply(&attended, rows: rows)
+        var inner = layer.intermediate.apply(attended, rows: rows)
         for i in inner.indices { inner[i] = gelu(inner[i]) }
-        var out = layer.output.apply(inner, rows: t)
+        var out = layer.output.apply(inner, rows: rows)
         for i in out.indices { out[i] += attended[i] }
-        layer.outputNorm.apply(&out, rows: t)
+        layer.outputNorm.apply(&out, rows: rows)
         return out
     }
 }

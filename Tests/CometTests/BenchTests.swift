@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import Testing
 @testable import Comet
 
@@ -18,5 +19,5 @@ private let benchModel = ProcessInfo.processInfo.environment["KASANE_COMET_BENCH
     let scores = try model.score(sources: texts(golden.sources), translations: texts(golden.translations),
                                  references: texts(golden.references))
     let score = Date().timeIntervalSince(start)
-    print(#"{"impl": "kasane", "segments": \#(scores.segments.count), "load_s": \#(String(format: "%.3f", load)), "score_s": \#(String(format: "%.3f", score)), "system": \#(scores.system)}"#)
+    print(#"{"impl": "kasane", "segments": \#(scores.segments.count), "load_s": \#(String(format: "%.3f", load)), "score_s": \#(String(format: "%.3f", score)), "system": \#(scores.system), "blas_core": "\#(BLAS.coreName)", "threads": \#(BLAS.threadCount)}"#)
 }

@@ -42,6 +42,7 @@ struct Golden {
     #expect(scores.segments.count == golden.segments.count)
     let maxDiff = zip(scores.segments, golden.segments).map { abs($0 - $1) }.max() ?? .infinity
     #expect(maxDiff < 1e-4, "max |segment diff| \(maxDiff)")
+    print("COMET fixture: max |segment diff| \(maxDiff), |system diff| \(abs(scores.system - golden.system))")
     #expect(abs(scores.system - golden.system) < 1e-4, "system \(scores.system) vs \(golden.system)")
     // Scores differ between segments, so the comparison says something about the forward.
     #expect((golden.segments.max()! - golden.segments.min()!) > 0.1)

@@ -51,3 +51,18 @@ func loadGolden() throws -> [String: (shape: [Int], values: [Float])] {
     let ckpt = try TorchCheckpoint(path: fixtures + "/state_dict.pt")
     expectError(["state_dict.pt", "'nope'", "not in the checkpoint"]) { _ = try ckpt.floats("nope") }
 }
+
+@Test func readsALegacyPytorchModelBin() throws {
+    // transformers' save_pretrained(safe_serialization=False) of a tiny XLMRobertaModel.
+    let data = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/bin_values.json"))
+    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let names = try #require(root["names"] as? [String])
+    let tensors = try #require(root["tensors"] as? [String: [String: Any]])
+    let ckpt = try TorchCheckpoint(path: fixtures + "/pytorch_model.bin")
+    #expect(ckpt.tensorNames.sorted() == names)
+    for (name, t) in tensors {
+        #expect(try ckpt.shape(name) == t["shape"] as? [Int])
+        let values = try #require(t["values"] as? [Double]).map { Float($0) }
+        #expect(try ckpt.floats(name) == values, "values of \(name)")
+    }
+}
