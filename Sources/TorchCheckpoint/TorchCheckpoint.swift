@@ -78,6 +78,10 @@ public final class TorchCheckpoint: @unchecked Sendable {
         archive.data.withUnsafeBytes { whole in
             let raw = UnsafeRawBufferPointer(rebasing: whole[(range.lowerBound - archive.data.startIndex)..<(range.upperBound - archive.data.startIndex)])
             out.withUnsafeMutableBufferPointer { dst in
+                if Self.isContiguous(r), let bulk = Self.bulkConverter(r.storage.dtype) {
+                    bulk(raw.baseAddress! + r.offset * size, dst.baseAddress!, count)
+                    return
+                }
                 var index = [Int](repeating: 0, count: r.shape.count)
                 var element = r.offset
                 for i in 0..<count {
@@ -96,6 +100,25 @@ public final class TorchCheckpoint: @unchecked Sendable {
             }
         }
         return out
+    }
+
+    /// Row-major without gaps: the common case, converted in one pass.
+    private static func isContiguous(_ r: TensorRecord) -> Bool {
+        var expected = 1
+        for (n, stride) in zip(r.shape, r.strides).reversed() where n != 1 {
+            if stride != expected { return false }
+            expected *= n
+        }
+        return true
+    }
+
+    private static func bulkConverter(_ dtype: TorchDType) -> ((UnsafeRawPointer, UnsafeMutablePointer<Float>, Int) -> Void)? {
+        switch dtype {
+        case .float32: return Convert.f32ToFloat
+        case .float16: return Convert.halfToFloat
+        case .bfloat16: return Convert.bf16ToFloat
+        default: return nil
+        }
     }
 
     private static func element(_ raw: UnsafeRawBufferPointer, _ i: Int, _ dtype: TorchDType) -> Float {
