@@ -46,7 +46,10 @@ public struct XLMRConfig: Sendable, Equatable {
         padTokenId = try int("pad_token_id")
         layerNormEps = Float(json["layer_norm_eps"]?.doubleValue ?? 1e-5)
         guard hiddenSize % heads == 0 else { throw CometError.badField(file: file, field: "num_attention_heads", reason: "does not divide hidden_size") }
-        guard maxPositions > padTokenId + 4 else { throw CometError.badField(file: file, field: "max_position_embeddings", reason: "too small") }
+        // The last of maxTokens positions is numbered padTokenId + maxTokens and must have an embedding.
+        guard maxPositions > 4, padTokenId + maxTokens < maxPositions else {
+            throw CometError.badField(file: file, field: "max_position_embeddings", reason: "\(maxPositions) leaves no room for pad_token_id \(padTokenId) + \(maxPositions - 4) tokens")
+        }
         if let act = json["hidden_act"]?.stringValue, act != "gelu" {
             throw CometError.badField(file: file, field: "hidden_act", reason: "'\(act)' is not supported (only gelu)")
         }
