@@ -4,7 +4,8 @@
     pip install unbabel-comet sentencepiece "setuptools<80"   # pulls torch, transformers, pytorch-lightning
     python3 tools/make_comet_fixture.py
 
-Writes Tests/CometTests/Fixtures/tiny-wmt22/:
+Writes Tests/CometTests/Fixtures/tiny-wmt22/ (and tiny-softmax-layernorm/, the same with softmax layer weights and
+layer_norm: true, sharing tiny-wmt22/xlmr):
   hparams.yaml, checkpoints/model.ckpt   the layout of a downloaded COMET model (Lightning checkpoint)
   xlmr/                                  the encoder's config.json and tokenizer (tokenizer.json + sentencepiece
                                          model), what COMET loads from `pretrained_model` (xlm-roberta-large for wmt22)
@@ -93,21 +94,24 @@ def save_lightning_checkpoint(model, path):
 
 
 def build_model(out, hidden=HIDDEN, layers=LAYERS, heads=HEADS, intermediate=INTERMEDIATE,
-                max_positions=MAX_POSITIONS, head_sizes=HEAD_SIZES):
-    """Writes a COMET model folder at `out` (also used by bench/bench_comet.py with larger sizes)."""
+                max_positions=MAX_POSITIONS, head_sizes=HEAD_SIZES, layer_transformation="sparsemax",
+                layer_norm=False, encoder="xlmr"):
+    """Writes a COMET model folder at `out` (also used by bench/bench_comet.py with larger sizes). `encoder` is
+    the pretrained_model folder relative to `out`; when it is not "xlmr", an existing one is reused."""
     from transformers import XLMRobertaConfig
     from comet.models import RegressionMetric
     torch.manual_seed(22)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(os.path.join(out, "checkpoints"))
-    xlmr = os.path.join(out, "xlmr")
-    tok = train_tokenizer(xlmr)
-    XLMRobertaConfig(vocab_size=len(tok), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
-                     intermediate_size=intermediate, max_position_embeddings=max_positions, type_vocab_size=1,
-                     layer_norm_eps=1e-5, pad_token_id=1, bos_token_id=0, eos_token_id=2).save_pretrained(xlmr)
-    os.chdir(out)  # pretrained_model is the relative folder "xlmr", as hparams.yaml names it
-    model = RegressionMetric(pretrained_model="xlmr", load_pretrained_weights=False, layer="mix",
-                             layer_transformation="sparsemax", layer_norm=False, pool="avg",
+    if encoder == "xlmr":
+        xlmr = os.path.join(out, "xlmr")
+        tok = train_tokenizer(xlmr)
+        XLMRobertaConfig(vocab_size=len(tok), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+                         intermediate_size=intermediate, max_position_embeddings=max_positions, type_vocab_size=1,
+                         layer_norm_eps=1e-5, pad_token_id=1, bos_token_id=0, eos_token_id=2).save_pretrained(xlmr)
+    os.chdir(out)  # pretrained_model is a relative folder, as hparams.yaml names it
+    model = RegressionMetric(pretrained_model=encoder, load_pretrained_weights=False, layer="mix",
+                             layer_transformation=layer_transformation, layer_norm=layer_norm, pool="avg",
                              hidden_sizes=head_sizes, activations="Tanh", final_activation=None, dropout=0.1,
                              nr_frozen_epochs=0.3, keep_embeddings_frozen=True)
     randomize(model, torch.Generator().manual_seed(2022), layers + 1)
@@ -116,9 +120,9 @@ def build_model(out, hidden=HIDDEN, layers=LAYERS, heads=HEADS, intermediate=INT
         yaml.safe_dump(dict(model.hparams), f)
 
 
-def main():
+def score_with_comet():
+    """unbabel-comet's scores, ids and layer weights for the model folder in the current directory."""
     from comet.models import load_from_checkpoint
-    build_model(OUT)
     loaded = load_from_checkpoint("checkpoints/model.ckpt")
     data = [{"src": s, "mt": m, "ref": r} for s, m, r in TRIPLES]
     out = loaded.predict(data, batch_size=4, gpus=0, progress_bar=False)
@@ -139,7 +143,16 @@ def main():
     }
     with open("golden.json", "w") as f:
         json.dump(golden, f, ensure_ascii=False, indent=1)
-    print(golden["segment_scores"], golden["system_score"])
+    print(os.getcwd(), golden["segment_scores"], golden["system_score"])
+
+
+def main():
+    build_model(OUT)
+    score_with_comet()
+    # The other head options: softmax layer weights and per-sentence layer normalization, same encoder folder.
+    build_model(OUT.replace("tiny-wmt22", "tiny-softmax-layernorm"), layer_transformation="softmax",
+                layer_norm=True, encoder="../tiny-wmt22/xlmr")
+    score_with_comet()
 
 
 if __name__ == "__main__":

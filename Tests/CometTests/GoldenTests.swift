@@ -2,7 +2,11 @@ import Foundation
 import Testing
 @testable import Comet
 
-let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/tiny-wmt22")
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+/// wmt22's head (sparsemax, no layer norm).
+let fixture = fixtures.appendingPathComponent("tiny-wmt22")
+/// The other head options (softmax, layer_norm: true), sharing tiny-wmt22's encoder folder.
+let softmaxFixture = fixtures.appendingPathComponent("tiny-softmax-layernorm")
 
 /// unbabel-comet's own output for the fixture model (tools/make_comet_fixture.py).
 struct Golden {
@@ -12,8 +16,8 @@ struct Golden {
     let tokenIds: [String: [Int]]
     let layerWeights: [Double]
 
-    init() throws {
-        let data = try Data(contentsOf: fixture.appendingPathComponent("golden.json"))
+    init(_ folder: URL = fixture) throws {
+        let data = try Data(contentsOf: folder.appendingPathComponent("golden.json"))
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let triples = try #require(root["triples"] as? [[String: String]])
         sources = triples.map { $0["src"]! }
@@ -35,14 +39,15 @@ struct Golden {
     #expect(golden.tokenIds.values.contains { $0.count == model.config.maxTokens })
 }
 
-@Test func scoresEqualUnbabelComet() throws {
-    let golden = try Golden()
-    let model = try CometModel(folder: fixture, encoderFolder: fixture.appendingPathComponent("xlmr"))
+@Test(arguments: [fixture, softmaxFixture])
+func scoresEqualUnbabelComet(folder: URL) throws {
+    let golden = try Golden(folder)
+    let model = try CometModel(folder: folder, encoderFolder: fixture.appendingPathComponent("xlmr"))
     let scores = try model.score(sources: golden.sources, translations: golden.translations, references: golden.references)
     #expect(scores.segments.count == golden.segments.count)
     let maxDiff = zip(scores.segments, golden.segments).map { abs($0 - $1) }.max() ?? .infinity
     #expect(maxDiff < 1e-4, "max |segment diff| \(maxDiff)")
-    print("COMET fixture: max |segment diff| \(maxDiff), |system diff| \(abs(scores.system - golden.system))")
+    print("COMET \(folder.lastPathComponent): max |segment diff| \(maxDiff), |system diff| \(abs(scores.system - golden.system))")
     #expect(abs(scores.system - golden.system) < 1e-4, "system \(scores.system) vs \(golden.system)")
     // Scores differ between segments, so the comparison says something about the forward.
     #expect((golden.segments.max()! - golden.segments.min()!) > 0.1)
@@ -53,13 +58,16 @@ struct Golden {
     let model = try CometModel(folder: fixture)
     #expect(model.config.layers == 3)
     #expect(model.hparams.usesSparsemax && !model.hparams.layerNorm && model.hparams.hiddenSizes == [48, 24])
+    let other = try CometModel(folder: softmaxFixture)   // pretrained_model: ../tiny-wmt22/xlmr
+    #expect(!other.hparams.usesSparsemax && other.hparams.layerNorm)
 }
 
-@Test func layerWeightsEqualEntmaxSparsemax() throws {
-    let golden = try Golden()
-    let model = try CometModel(folder: fixture)
+@Test(arguments: [fixture, softmaxFixture])
+func layerWeightsEqualComets(folder: URL) throws {
+    let golden = try Golden(folder)
+    let model = try CometModel(folder: folder)
     let weights = try #require(model.mix?.weights)
     #expect(weights.count == golden.layerWeights.count)
     for (a, b) in zip(weights, golden.layerWeights) { #expect(abs(Double(a) - b) < 1e-6) }
-    #expect(golden.layerWeights.contains(0), "the fixture's sparsemax drops a layer")
+    if model.hparams.usesSparsemax { #expect(golden.layerWeights.contains(0), "the fixture's sparsemax drops a layer") }
 }
