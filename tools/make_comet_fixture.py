@@ -48,6 +48,12 @@ TRIPLES = [
     ("ＡＢＣ社の株価は１２３円…ｶﾀｶﾅ①㈱", "ABC's share price is 123 yen.", "Ｔｈｅ  price of ＡＢＣ is ¥123 — café cafe\u0301 ﬁne"),
 ]
 
+# Extra texts whose token ids are recorded: they exercise the Precompiled (nmt_nfkc) normalizer, grapheme
+# clusters longer than 6 bytes, whitespace runs and unknown characters.
+PROBES = ["①②③ Ⅻ ㍻ ℌ ﬃ", "ﾊﾟﾝとｶﾞｷﾞ", "Ａ\u3000Ｂ\tC", "x\u200by", "e\u0301 vs é", "👍🏽 and 👨\u200d👩\u200d👧",
+          "한국어 текст العربية", "  leading and trailing  ", "ǅemal Ǆ", "line\r\nbreak", "１２３４５６７８９０円",
+          "“quotes” ‘single’ — …", "🇯🇵", "a\u00adb"]
+
 HIDDEN, LAYERS, HEADS, INTERMEDIATE, MAX_POSITIONS = 32, 3, 4, 64, 40
 HEAD_SIZES = [48, 24]
 
@@ -127,7 +133,7 @@ def score_with_comet():
     data = [{"src": s, "mt": m, "ref": r} for s, m, r in TRIPLES]
     out = loaded.predict(data, batch_size=4, gpus=0, progress_bar=False)
     ids = {text: loaded.encoder.tokenizer(text, truncation=True, max_length=loaded.encoder.max_positions - 2)["input_ids"]
-           for triple in TRIPLES for text in triple}
+           for text in [t for triple in TRIPLES for t in triple] + PROBES}
     import comet, transformers
     attention = loaded.layerwise_attention
     layer_weights = attention.transform_fn(torch.cat(list(attention.scalar_parameters)), dim=0)
