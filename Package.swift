@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["CMeCab", "JSON", "Llama", "Tokenizers"]),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
+        // Reads torch.save zip checkpoints through an unpickler that never runs code.
+        .target(name: "TorchCheckpoint", dependencies: ["Linalg"]),
+        .target(name: "Comet", dependencies: ["JSON", "Linalg", "TorchCheckpoint", "Tokenizers"]),
         .target(name: "TinyWorld", dependencies: ["JSON", "Linalg", "SafeTensors", "Tokenizers"], swiftSettings: fast),
         .executableTarget(name: "kasane", dependencies: [
             "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers", "Trajectory",
@@ -42,6 +45,8 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["JSON", "Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "JSON", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
+        .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], exclude: ["Fixtures"]),
+        .testTarget(name: "CometTests", dependencies: ["Comet", "Linalg", "TorchCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

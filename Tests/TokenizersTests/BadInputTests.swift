@@ -21,7 +21,9 @@ private func load(_ text: String) throws -> Tokenizer {
 struct BadInputTests {
     @Test func unknownComponentTypesAreNamed() throws {
         let cases: [(String, String)] = [
-            (tinyTokenizer(normalizer: #"{"type":"Precompiled","precompiled_charsmap":""}"#), "normalizer type 'Precompiled'"),
+            (tinyTokenizer(normalizer: #"{"type":"BertNormalizer"}"#), "normalizer type 'BertNormalizer'"),
+            (tinyTokenizer(normalizer: #"{"type":"Precompiled","precompiled_charsmap":""}"#), "'normalizer.Precompiled.precompiled_charsmap': shorter"),
+            (tinyTokenizer(normalizer: #"{"type":"Precompiled","precompiled_charsmap":"/////w=="}"#), "does not fit the blob"),
             (tinyTokenizer(preTokenizer: #"{"type":"UnicodeScripts"}"#), "pre_tokenizer type 'UnicodeScripts'"),
             (tinyTokenizer(decoder: ###"{"type":"WordPiece","prefix":"##"}"###), "decoder type 'WordPiece'"),
             (tinyTokenizer(model: #"{"type":"WordLevel","vocab":{}}"#), "model type 'WordLevel'"),

@@ -9,6 +9,7 @@ indirect enum Normalizer: Sendable {
     case nfc, nfd, nfkc, nfkd
     case lowercase
     case strip(left: Bool, right: Bool)
+    case precompiled(PrecompiledCharsmap)
 
     static func parse(_ json: JSONValue, file: String) throws -> Normalizer {
         guard let type = json["type"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "normalizer.type") }
@@ -34,6 +35,11 @@ indirect enum Normalizer: Sendable {
         case "Lowercase": return .lowercase
         case "Strip":
             return .strip(left: json["strip_left"]?.boolValue ?? true, right: json["strip_right"]?.boolValue ?? true)
+        case "Precompiled":
+            guard let map = json["precompiled_charsmap"]?.stringValue else {
+                throw TokenizerError.missingField(file: file, field: "normalizer.Precompiled.precompiled_charsmap")
+            }
+            return .precompiled(try PrecompiledCharsmap(base64: map, file: file))
         default:
             throw TokenizerError.unsupported(file: file, component: "normalizer", type: type)
         }
@@ -74,6 +80,8 @@ indirect enum Normalizer: Sendable {
                 }
             }
             s = Array(out.utf8)
+        case .precompiled(let map):
+            map.apply(&s)
         case .strip(let left, let right):
             let scalars = Array(String(decoding: s, as: UTF8.self).unicodeScalars)
             var lo = 0, hi = scalars.count

@@ -36,6 +36,13 @@ indirect enum PostProcessor: Sendable {
                 }
             }
             return .template(single: pieces)
+        case "RobertaProcessing":
+            // `cls $A sep`, e.g. older XLM-R tokenizer.json files.
+            guard let cls = json["cls"]?.arrayValue, cls.count == 2, let clsToken = cls[0].stringValue, let clsId = cls[1].intValue,
+                  let sep = json["sep"]?.arrayValue, sep.count == 2, let sepToken = sep[0].stringValue, let sepId = sep[1].intValue else {
+                throw TokenizerError.badField(file: file, field: "post_processor.RobertaProcessing", reason: "cls and sep must be [token, id]")
+            }
+            return .template(single: [.special(ids: [clsId], tokens: [clsToken]), .sequence, .special(ids: [sepId], tokens: [sepToken])])
         case "ByteLevel":
             return .byteLevel
         case "Sequence":
