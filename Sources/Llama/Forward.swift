@@ -120,14 +120,12 @@ extension LlamaModel {
             }
         }
         let rotary = RotaryTable(inverseFrequencies: inverseFrequencies, positions: positions)
-        let embedding = weights.embedding.pointer
-        for (r, t) in tokens.enumerated() { (x + r * h).update(from: embedding + t * h, count: h) }
+        for (r, t) in tokens.enumerated() { weights.embedding.copyRow(t, into: x + r * h) }
 
         let eps = c.rmsNormEps
         for (layerIndex, layer) in weights.layers.enumerated() {
             normRows(x, weight: layer.inputNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
-            gemmTransposedB(m: rows, n: qkvDim, k: h, a: xn, lda: h, b: layer.qkv.pointer, ldb: h,
-                            beta: 0, c: qkv, ldc: qkvDim)
+            linear(m: rows, a: xn, lda: h, w: layer.qkv, beta: 0, c: qkv, ldc: qkvDim, workspace: ws)
             rotary.cos.withUnsafeBufferPointer { cosTable in
                 rotary.sin.withUnsafeBufferPointer { sinTable in
                     applyRotary(qkv, rows: rows, rowStride: qkvDim, cos: cosTable, sin: sinTable)
@@ -137,19 +135,16 @@ extension LlamaModel {
                             cache: cache, layer: layerIndex)
             attention(qkv: qkv, qkvStride: qkvDim, out: attn, segments: segments, cache: cache,
                       layer: layerIndex, workspace: ws)
-            gemmTransposedB(m: rows, n: h, k: qDim, a: attn, lda: qDim, b: layer.output.pointer, ldb: qDim,
-                            beta: 1, c: x, ldc: h)
+            linear(m: rows, a: attn, lda: qDim, w: layer.output, beta: 1, c: x, ldc: h, workspace: ws)
             normRows(x, weight: layer.postNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
-            gemmTransposedB(m: rows, n: 2 * inter, k: h, a: xn, lda: h, b: layer.gateUp.pointer, ldb: h,
-                            beta: 0, c: gateUp, ldc: 2 * inter)
+            linear(m: rows, a: xn, lda: h, w: layer.gateUp, beta: 0, c: gateUp, ldc: 2 * inter, workspace: ws)
             let gu = gateUp
             forRows(rows, costPerRow: inter) { r in
                 let g = gu + r * 2 * inter
                 siluMultiply(gate: UnsafeMutableBufferPointer(start: g, count: inter),
                              up: UnsafeBufferPointer(start: g + inter, count: inter))
             }
-            gemmTransposedB(m: rows, n: h, k: inter, a: gateUp, lda: 2 * inter, b: layer.down.pointer,
-                            ldb: inter, beta: 1, c: x, ldc: h)
+            linear(m: rows, a: gateUp, lda: 2 * inter, w: layer.down, beta: 1, c: x, ldc: h, workspace: ws)
         }
         guard !logitRows.isEmpty else { return [] }
         return lmHead(x, rows: logitRows, workspace: ws)
@@ -163,8 +158,7 @@ extension LlamaModel {
         normRows(selected, weight: weights.finalNorm.pointer, rows: rows.count, width: h,
                  eps: config.rmsNormEps, into: selected)
         let logits = ws.buffer(.logits, count: rows.count * vocab)
-        gemmTransposedB(m: rows.count, n: vocab, k: h, a: selected, lda: h, b: weights.lmHead.pointer,
-                        ldb: h, beta: 0, c: logits, ldc: vocab)
+        linear(m: rows.count, a: selected, lda: h, w: weights.lmHead, beta: 0, c: logits, ldc: vocab, workspace: ws)
         return (0..<rows.count).map { i in Array(UnsafeBufferPointer(start: logits + i * vocab, count: vocab)) }
     }
 

@@ -9,6 +9,18 @@ let skinnyRowLimit: Int = {
     return 12
 }()
 
+/// A linear layer `c[m, n] = a[m, k] · wᵀ + beta · c` (beta 0 or 1) with `w` in its stored dtype: the few-row
+/// kernels for decoding batches, OpenBLAS (over widened panels for bf16/f16) for longer runs of rows.
+func linear(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
+            c: UnsafeMutablePointer<Float>, ldc: Int, workspace: Workspace) {
+    if m <= skinnyRowLimit {
+        skinnyGemm(m: m, a: a, lda: lda, w: w, accumulate: beta == 1, c: c, ldc: ldc)
+        return
+    }
+    let panel = workspace.buffer(.panel, count: panelElements(for: w))
+    panelGemm(m: m, a: a, lda: lda, w: w, beta: beta, c: c, ldc: ldc, panel: panel)
+}
+
 /// `c[m, n] = alpha · a[m, k] · b[n, k]ᵀ + beta · c` (row-major, the `x · Wᵀ` of a linear layer), with leading
 /// dimensions for strided views.
 @inline(__always)

@@ -1,7 +1,7 @@
 import Foundation
 import SafeTensors
 
-/// A `LlamaForCausalLM` held in fp32, whatever the checkpoint's storage dtype.
+/// A `LlamaForCausalLM`: matrices in the checkpoint's storage dtype (computed in fp32), norms in fp32.
 public final class LlamaModel: @unchecked Sendable {
     public let config: LlamaConfig
     let weights: LlamaWeights
@@ -11,7 +11,7 @@ public final class LlamaModel: @unchecked Sendable {
     var maxRowsPerPass = 512
     let workspaces = WorkspacePool()
 
-    /// Loads and checks every tensor against `config` (errors name the tensor), converting to fp32 once.
+    /// Loads and checks every tensor against `config` (errors name the tensor).
     public init(config: LlamaConfig, weights source: some WeightSource) throws {
         self.config = config
         weights = try LlamaWeights(config: config, source: source)

@@ -21,12 +21,23 @@ public protocol WeightSource {
     /// Called once a tensor has been converted: a memory-mapped source can drop its pages, so that loading peaks
     /// near the fp32 size instead of fp32 plus the file.
     func release(_ name: String)
+    /// The tensor's bytes as stored, when the source can keep them in memory for the model's lifetime (a mapped
+    /// file, kept alive by `owner`); nil when it only offers fp32 copies.
+    func storedTensor(_ name: String) throws -> StoredTensor?
+}
+
+/// A tensor's stored bytes and the object that keeps them valid.
+public struct StoredTensor: @unchecked Sendable {
+    public let info: TensorInfo
+    public let bytes: UnsafeRawBufferPointer
+    public let owner: AnyObject
 }
 
 extension WeightSource {
     public func contains(_ name: String) -> Bool { (try? info(name)) != nil }
     public var sourceDescription: String { "weights" }
     public func release(_ name: String) {}
+    public func storedTensor(_ name: String) throws -> StoredTensor? { nil }
     public func copyFloatsReleasing(_ name: String, into: UnsafeMutableBufferPointer<Float>) throws {
         try copyFloats(name, into: into)
         release(name)
@@ -74,6 +85,12 @@ extension WeightStore: WeightSource {
         }
     }
 
+    /// The tensor where it lies in its shard's read-only mapping (the file object keeps the mapping alive).
+    public func storedTensor(_ name: String) throws -> StoredTensor? {
+        let file = try file(containing: name)
+        return StoredTensor(info: try file.info(name), bytes: try file.rawBytes(name), owner: file)
+    }
+
     public func release(_ name: String) {
         guard let bytes = try? file(containing: name).rawBytes(name), let base = bytes.baseAddress else { return }
         dropPages(base, byteCount: bytes.count)
@@ -88,6 +105,16 @@ private func dropPages(_ base: UnsafeRawPointer, byteCount: Int) {
     let end = (Int(bitPattern: base) + byteCount) / page * page
     guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
     _ = madvise(p, end - start, Int32(MADV_DONTNEED))
+}
+
+/// Starts reading a mapped range from the file in the background, so the first forward pass does not fault the
+/// weights in page by page.
+func prefetch(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = Int(bitPattern: base) / page * page
+    guard let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(p, Int(bitPattern: base) + bytes.count - start, Int32(MADV_WILLNEED))
 }
 
 /// Tensors held in memory, e.g. averaged weights evaluated without writing them to disk.

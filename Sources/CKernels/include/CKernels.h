@@ -6,4 +6,25 @@
 /// CPUs in the calling thread's affinity mask, or 0 where that cannot be read.
 int kasane_affinity_cpus(void);
 
+/// Storage types of weight rows.
+enum { KASANE_DTYPE_F32 = 0, KASANE_DTYPE_BF16 = 1, KASANE_DTYPE_F16 = 2 };
+
+/// Kernel variants, in increasing order of capability.
+enum { KASANE_LEVEL_PORTABLE = 0, KASANE_LEVEL_AVX2 = 1, KASANE_LEVEL_AVX512 = 2 };
+
+/// The best variant this CPU (and OS) runs.
+int kasane_kernel_best_level(void);
+
+/// `c[i*ldc + j] = (accumulate ? c[i*ldc + j] : 0) + sum_t a[i*lda + t] * w[j*ldw + t]` for i < m, j < rows:
+/// a few fp32 rows against `rows` stored weight rows of `dtype`, accumulated in fp32. `ldw` counts elements.
+/// A level above `kasane_kernel_best_level()` runs the best one instead.
+void kasane_rows_dot(int level, int dtype, const float *a, size_t lda, size_t m, const void *w, size_t ldw,
+                     size_t rows, size_t k, float *c, size_t ldc, int accumulate);
+
+/// Widens `n` stored values of `dtype` to fp32 (exact).
+void kasane_widen(int level, int dtype, const void *src, size_t n, float *dst);
+
+/// Sums `n` floats with wide vector loads (the read-bandwidth probe of `kasane doctor`).
+float kasane_read_sum(int level, const float *src, size_t n);
+
 #endif

@@ -1,0 +1,105 @@
+// The few-row kernels, written once and compiled per instruction set: the including file defines
+//   VEC, V (lanes), VZERO(), VLOADA(p), VSTORE(p, v), VLOAD_f32/bf16/f16(p), VFMA(acc, a, w), VADD(a, b), VHSUM(v)
+// and PREFIX (the name prefix). Every output is one vector accumulator over whole lanes (added to in the same order
+// whatever the tiling), one fixed horizontal sum and a scalar tail, so a result never depends on the row count, the
+// tile that computed it or the thread split.
+#include "kernel_types.h"
+#include "skinny_variants.h"
+
+#define KCAT2(a, b) a##b
+#define KCAT(a, b) KCAT2(a, b)
+#define KNAME(name) KCAT(PREFIX, name)
+
+// Activation rows handled per pass over a weight tile (bounds the accumulator buffer), and the k-chunk over which
+// a weight tile and the activation rows stay in L1 while every activation row uses them.
+#define KASANE_ROW_GROUP 12
+#define KASANE_K_CHUNK 512
+
+// NA rows of a against NW rows of w over lanes [t0, t1) (whole vectors), adding into the accumulators acc[i*stride+j].
+#define DEFINE_TILE(DT, NA, NW)                                                                             \
+    static inline __attribute__((always_inline)) void KNAME(tile_##DT##_##NA##x##NW)(                      \
+        const float *a, size_t lda, const DT##_t *w, size_t ldw, size_t t0, size_t t1, VEC *accbuf,         \
+        size_t stride) {                                                                                    \
+        VEC acc[NA][NW];                                                                                    \
+        for (int i = 0; i < NA; i++)                                                                        \
+            for (int j = 0; j < NW; j++) acc[i][j] = accbuf[i * stride + j];                                \
+        for (size_t t = t0; t < t1; t += V) {                                                               \
+            VEC av[NA];                                                                                     \
+            for (int i = 0; i < NA; i++) av[i] = VLOADA(a + i * lda + t);                                   \
+            for (int j = 0; j < NW; j++) {                                                                  \
+                VEC wv = VLOAD_##DT(w + j * ldw + t);                                                       \
+                for (int i = 0; i < NA; i++) acc[i][j] = VFMA(acc[i][j], av[i], wv);                        \
+            }                                                                                               \
+        }                                                                                                   \
+        for (int i = 0; i < NA; i++)                                                                        \
+            for (int j = 0; j < NW; j++) accbuf[i * stride + j] = acc[i][j];                                \
+    }
+
+// Up to KASANE_ROW_GROUP rows of a against NW rows of w: k in chunks, activation rows in tiles of TA, then the
+// horizontal sums and the scalar k tail.
+#define DEFINE_STRIP(DT, TA, NW)                                                                            \
+    DEFINE_TILE(DT, TA, NW)                                                                                 \
+    DEFINE_TILE(DT, 1, NW)                                                                                  \
+    static void KNAME(strip_##DT##_##NW)(const float *a, size_t lda, size_t m, const DT##_t *w, size_t ldw, \
+                                         size_t k, float *c, size_t ldc, int accumulate) {                  \
+        VEC acc[KASANE_ROW_GROUP * NW];                                                                     \
+        for (size_t q = 0; q < m * NW; q++) acc[q] = VZERO();                                               \
+        size_t kv = k - k % V;                                                                              \
+        for (size_t t0 = 0; t0 < kv; t0 += KASANE_K_CHUNK) {                                                \
+            size_t t1 = t0 + KASANE_K_CHUNK < kv ? t0 + KASANE_K_CHUNK : kv;                                \
+            size_t i = 0;                                                                                   \
+            for (; i + TA <= m; i += TA)                                                                    \
+                KNAME(tile_##DT##_##TA##x##NW)(a + i * lda, lda, w, ldw, t0, t1, acc + i * NW, NW);         \
+            for (; i < m; i++) KNAME(tile_##DT##_1x##NW)(a + i * lda, lda, w, ldw, t0, t1, acc + i * NW, NW); \
+        }                                                                                                   \
+        for (size_t i = 0; i < m; i++)                                                                      \
+            for (int j = 0; j < NW; j++) {                                                                  \
+                float s = VHSUM(acc[i * NW + j]);                                                           \
+                for (size_t u = kv; u < k; u++) s += a[i * lda + u] * kasane_scalar_##DT(w[j * ldw + u]);  \
+                float *out = c + i * ldc + j;                                                               \
+                *out = accumulate ? *out + s : s;                                                           \
+            }                                                                                               \
+    }
+
+// All rows of a against `rows` rows of w: strips of TW weight rows, then single rows.
+#define DEFINE_DRIVER(DT, TA, TW)                                                                           \
+    DEFINE_STRIP(DT, TA, TW)                                                                                \
+    DEFINE_STRIP(DT, TA, 1)                                                                                 \
+    void KNAME(rows_##DT)(const float *a, size_t lda, size_t m, const void *wv, size_t ldw, size_t rows,    \
+                          size_t k, float *c, size_t ldc, int accumulate) {                                 \
+        const DT##_t *w = (const DT##_t *)wv;                                                               \
+        for (size_t i0 = 0; i0 < m; i0 += KASANE_ROW_GROUP) {                                               \
+            size_t mm = m - i0 < KASANE_ROW_GROUP ? m - i0 : KASANE_ROW_GROUP;                              \
+            const float *ai = a + i0 * lda;                                                                 \
+            float *ci = c + i0 * ldc;                                                                       \
+            size_t j = 0;                                                                                   \
+            for (; j + TW <= rows; j += TW)                                                                 \
+                KNAME(strip_##DT##_##TW)(ai, lda, mm, w + j * ldw, ldw, k, ci + j, ldc, accumulate);        \
+            for (; j < rows; j++) KNAME(strip_##DT##_1)(ai, lda, mm, w + j * ldw, ldw, k, ci + j, ldc, accumulate); \
+        }                                                                                                   \
+    }
+
+// Widening of n stored values to fp32 (prefill panels, embedding rows).
+#define DEFINE_WIDEN(DT)                                                                                    \
+    void KNAME(widen_##DT)(const void *src, size_t n, float *dst) {                                         \
+        const DT##_t *s = (const DT##_t *)src;                                                              \
+        size_t t = 0;                                                                                       \
+        for (; t + V <= n; t += V) VSTORE(dst + t, VLOAD_##DT(s + t));                                      \
+        for (; t < n; t++) dst[t] = kasane_scalar_##DT(s[t]);                                               \
+    }
+
+// Sum of n floats through four independent accumulators: a pure streaming read.
+#define DEFINE_READ_SUM()                                                                                   \
+    float KNAME(read_sum)(const float *src, size_t n) {                                                     \
+        VEC s0 = VZERO(), s1 = VZERO(), s2 = VZERO(), s3 = VZERO();                                         \
+        size_t t = 0;                                                                                       \
+        for (; t + 4 * V <= n; t += 4 * V) {                                                                \
+            s0 = VADD(s0, VLOADA(src + t));                                                                 \
+            s1 = VADD(s1, VLOADA(src + t + V));                                                             \
+            s2 = VADD(s2, VLOADA(src + t + 2 * V));                                                         \
+            s3 = VADD(s3, VLOADA(src + t + 3 * V));                                                         \
+        }                                                                                                   \
+        float s = VHSUM(VADD(VADD(s0, s1), VADD(s2, s3)));                                                  \
+        for (; t < n; t++) s += src[t];                                                                     \
+        return s;                                                                                           \
+    }
