@@ -71,12 +71,12 @@ public final class CheckpointAveraging: @unchecked Sendable {
         try checkConsistency(Set(jobs.flatMap { Array($0.members) }).sorted())
         let averager = Averager(sources: try checkpoints.map { try WeightStore(directory: $0.path) }, weights: weights)
         let tensors = try averager.validate(jobs)
+        let outputs = tensors.map { TensorInfo(name: $0.name, dtype: dtype ?? $0.dtype, shape: $0.shape) }
         var folders: [String] = []
         var writers: [SafeTensorsWriter] = []
         for job in jobs {
             let folder = (output as NSString).appendingPathComponent("checkpoint-\(job.step)")
             try createFolder(folder)
-            let outputs = tensors.map { TensorInfo(name: $0.name, dtype: dtype ?? $0.dtype, shape: $0.shape) }
             writers.append(try SafeTensorsWriter(path: (folder as NSString).appendingPathComponent("model.safetensors"),
                                                  tensors: outputs, metadata: ["format": "pt"]))
             try copySideFiles(from: checkpoints[job.members.upperBound - 1].path, to: folder)

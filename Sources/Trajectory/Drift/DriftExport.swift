@@ -67,10 +67,10 @@ public struct DriftRequest: Sendable {
 
     public func run() throws -> [DriftPair] {
         let selected = try CheckpointIndex(path: checkpoints).select(steps: steps, lastFraction: lastFraction)
-        let pairs = try ParameterDrift.measure(selected)
+            .sorted { $0.step < $1.step }
+        let (pairs, checked) = try ParameterDrift.measured(selected)
         if let db {
-            let fingerprints = Dictionary(uniqueKeysWithValues: try zip(selected, CheckpointFolder.fingerprintAll(selected))
-                .map { ($0.step, $1.fingerprint) })
+            let fingerprints = Dictionary(uniqueKeysWithValues: zip(selected, checked).map { ($0.step, $1.fingerprint) })
             try ResultStore(path: db).recordDrift(runName: runName ?? TrajectoryEvaluation.absolute(checkpoints),
                                                   pairs: pairs, fingerprints: fingerprints)
         }

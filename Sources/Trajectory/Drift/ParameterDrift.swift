@@ -43,11 +43,17 @@ public enum ParameterDrift {
     /// and one fp64 copy of the largest tensor whatever the run's length, and each checkpoint's weights are read once.
     /// Checkpoints must share tensor names and shapes (their configs are checked first).
     public static func measure(_ checkpoints: [Checkpoint]) throws -> [DriftPair] {
+        try measured(checkpoints).pairs
+    }
+
+    /// The pairs and the checkpoints' fingerprints (step order), which the config check computes anyway.
+    static func measured(_ checkpoints: [Checkpoint]) throws
+        -> (pairs: [DriftPair], fingerprints: [CheckpointFingerprint]) {
         let ordered = checkpoints.sorted { $0.step < $1.step }
         guard ordered.count >= 2 else {
             throw TrajectoryError.tooFewCheckpoints(needed: 2, found: ordered.count, context: "drift")
         }
-        _ = try CheckpointFolder.fingerprintAll(ordered)
+        let fingerprints = try CheckpointFolder.fingerprintAll(ordered)
         let stores = try ordered.map { try WeightStore(directory: $0.path) }
         let tensors = try Averager(sources: stores).validate(
             [AveragingJob(position: 0, step: ordered[0].step, members: 0..<stores.count)])
@@ -83,7 +89,7 @@ public enum ParameterDrift {
                 swap(&before, &after)
             }
         }
-        return (0..<pairs).map { p in
+        let measures = (0..<pairs).map { p in
             var pair = DriftPair(fromStep: ordered[p].step, toStep: ordered[p + 1].step,
                                  total: sums[p][""]?.measure(hasPrevious: p > 0) ?? Sums().measure(hasPrevious: false),
                                  groups: [:], layers: [:])
@@ -95,6 +101,7 @@ public enum ParameterDrift {
             }
             return pair
         }
+        return (measures, fingerprints)
     }
 
     private struct Sums {
