@@ -28,13 +28,7 @@ static inline float kasane_avx2_hsum(__m256 v) {
 #define PREFIX kasane_avx2_
 #include "skinny_template.h"
 
-DEFINE_DRIVER(f32, 2, 4)
-DEFINE_DRIVER(bf16, 2, 4)
-DEFINE_DRIVER(f16, 2, 4)
-DEFINE_WIDEN(f32)
-DEFINE_WIDEN(bf16)
-DEFINE_WIDEN(f16)
-DEFINE_READ_SUM()
+DEFINE_VARIANT(2, 4)
 
 #pragma clang attribute pop
 #endif

@@ -21,13 +21,7 @@
 #define PREFIX kasane_avx512_
 #include "skinny_template.h"
 
-DEFINE_DRIVER(f32, 4, 4)
-DEFINE_DRIVER(bf16, 4, 4)
-DEFINE_DRIVER(f16, 4, 4)
-DEFINE_WIDEN(f32)
-DEFINE_WIDEN(bf16)
-DEFINE_WIDEN(f16)
-DEFINE_READ_SUM()
+DEFINE_VARIANT(4, 4)
 
 #pragma clang attribute pop
 #endif

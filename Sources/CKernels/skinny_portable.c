@@ -52,10 +52,4 @@ static inline float kasane_v8_hsum(kasane_vec8 v) {
 #define PREFIX kasane_portable_
 #include "skinny_template.h"
 
-DEFINE_DRIVER(f32, 2, 4)
-DEFINE_DRIVER(bf16, 2, 4)
-DEFINE_DRIVER(f16, 2, 4)
-DEFINE_WIDEN(f32)
-DEFINE_WIDEN(bf16)
-DEFINE_WIDEN(f16)
-DEFINE_READ_SUM()
+DEFINE_VARIANT(2, 4)

@@ -103,3 +103,13 @@
         for (; t < n; t++) s += src[t];                                                                     \
         return s;                                                                                           \
     }
+
+// Every entry point of a variant, with tiles of TA activation rows x TW weight rows.
+#define DEFINE_VARIANT(TA, TW)                                                                              \
+    DEFINE_DRIVER(f32, TA, TW)                                                                              \
+    DEFINE_DRIVER(bf16, TA, TW)                                                                             \
+    DEFINE_DRIVER(f16, TA, TW)                                                                              \
+    DEFINE_WIDEN(f32)                                                                                       \
+    DEFINE_WIDEN(bf16)                                                                                      \
+    DEFINE_WIDEN(f16)                                                                                       \
+    DEFINE_READ_SUM()

@@ -15,6 +15,8 @@ public enum BLAS {
     public static let reexecMarker = "KASANE_BLAS_REEXEC"
     /// Testing aid: treat the detected core as this name (e.g. "Prescott") to exercise the re-exec on any machine.
     public static let assumeCoreVariable = "KASANE_BLAS_ASSUME_CORE"
+    /// OpenBLAS's idle-spin length (log2 cycles), set to 4 at start unless the user chose one.
+    public static let threadTimeoutVariable = "OPENBLAS_THREAD_TIMEOUT"
 
     /// The name of the kernel set OpenBLAS is using (e.g. "Haswell", "SkylakeX", "Zen", "Prescott").
     public static var coreName: String {
@@ -82,8 +84,14 @@ public enum BLAS {
         let detected = env[assumeCoreVariable] ?? coreName
         let decision = decide(coreName: detected, cpu: CPUFeatures.current, environment: env)
         startupDecision = decision
-        guard case .reexec(let coreType) = decision else { return }
-        setenv("OPENBLAS_CORETYPE", coreType, 1)
+        let coreType: String? = if case .reexec(let core) = decision { core } else { nil }
+        // OpenBLAS's idle workers spin on sched_yield for 2^28 cycles (its default THREAD_TIMEOUT 28) after every
+        // call, which starves Kasane's pool and other processes on shared CPUs; 2^4 makes them sleep at once. Read
+        // only when the library loads, so it too needs the (single) re-exec.
+        let setsTimeout = env[threadTimeoutVariable] == nil && env[reexecMarker] == nil
+        guard coreType != nil || setsTimeout else { return }
+        if let coreType { setenv("OPENBLAS_CORETYPE", coreType, 1) }
+        if setsTimeout { setenv(threadTimeoutVariable, "4", 1) }
         setenv(reexecMarker, detected, 1)
         #if os(Linux)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
@@ -91,13 +99,14 @@ public enum BLAS {
         if let argv0 = CommandLine.unsafeArgv[0] { execv(argv0, CommandLine.unsafeArgv) }
         #endif
         // exec failed: continue with the current core; the environment keeps the marker so children do not retry.
+        guard let coreType else { return }
         unsetenv("OPENBLAS_CORETYPE")
         startupDecision = .keep(reason: "re-exec with OPENBLAS_CORETYPE=\(coreType) failed (errno \(errno))")
     }
 
     static func currentEnvironment() -> [String: String] {
         var result: [String: String] = [:]
-        for key in ["OPENBLAS_CORETYPE", reexecMarker, assumeCoreVariable] {
+        for key in ["OPENBLAS_CORETYPE", reexecMarker, assumeCoreVariable, threadTimeoutVariable] {
             if let v = getenv(key) { result[key] = String(cString: v) }
         }
         return result

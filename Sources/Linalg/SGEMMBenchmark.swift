@@ -27,17 +27,23 @@ extension BLAS {
         func once() {
             sgemm(m: n, n: n, k: n, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
         }
-        once()
-        let start = monotonicSeconds()
-        var runs = 0
-        var elapsed = 0.0
-        repeat {
-            once()
-            runs += 1
-            elapsed = monotonicSeconds() - start
-        } while elapsed < seconds
+        let (runs, elapsed) = timedRepeat(seconds: seconds, once)
         return SGEMMMeasurement(size: n, runs: runs, seconds: elapsed)
     }
+}
+
+/// Runs `body` once to warm up, then repeatedly for about `seconds`; returns the timed runs and seconds.
+func timedRepeat(seconds: Double, _ body: () -> Void) -> (runs: Int, seconds: Double) {
+    body()
+    let start = monotonicSeconds()
+    var runs = 0
+    var elapsed = 0.0
+    repeat {
+        body()
+        runs += 1
+        elapsed = monotonicSeconds() - start
+    } while elapsed < seconds
+    return (runs, elapsed)
 }
 
 /// Seconds on a monotonic clock.

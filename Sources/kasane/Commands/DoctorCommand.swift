@@ -26,6 +26,7 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         let m = BLAS.measureSGEMM(size: size, seconds: seconds)
         let gflops = (m.gflops * 10).rounded() / 10
+        let bw = measureReadBandwidth()
         if json {
             let object: [String: Any] = [
                 "cpu": cpu.modelName, "vendor": cpu.vendor, "features": cpu.summary,
@@ -35,6 +36,8 @@ struct DoctorCommand: AsyncParsableCommand {
                 "threads_source": CPUAllocation.current.source,
                 "online_cpus": ProcessInfo.processInfo.activeProcessorCount,
                 "sgemm": ["size": m.size, "runs": m.runs, "seconds": m.seconds, "gflops": gflops],
+                "read_bandwidth": ["threads": bw.threads, "bytes": bw.bytes, "read_gbps": bw.readGBps,
+                                   "bf16_kernel_gbps": bw.bf16KernelGBps, "kernel": "\(KernelLevel.active)"],
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -47,6 +50,8 @@ struct DoctorCommand: AsyncParsableCommand {
         print("OPENBLAS_CORETYPE: \(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
         print("BLAS threads:      \(BLAS.threadCount)")
         print("Kasane threads:    \(Parallel.threadCount) (from \(CPUAllocation.current.source); KASANE_THREADS to change)")
+        print("Read bandwidth:    \(String(format: "%.1f", bw.readGBps)) GB/s (\(bw.threads) threads); bf16 decode kernel " +
+              "(\(KernelLevel.active)) \(String(format: "%.1f", bw.bf16KernelGBps)) GB/s")
         print("sgemm \(m.size)x\(m.size)x\(m.size): \(gflops) GFLOP/s (\(m.runs) runs in \(String(format: "%.2f", m.seconds)) s)")
     }
 }
