@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a report shows: the full trajectories (for score-over-steps plots) and the stability sweep.
 public struct ReportInput: Sendable {
     public var runName: String
@@ -13,10 +15,14 @@ public struct ReportInput: Sendable {
     public var excluded: [String: String]
     /// τ used for correctness in the heatmap.
     public var correctnessThreshold: Double
+    /// Parameter drift between consecutive checkpoints (`kasane drift`), empty when none is stored.
+    public var drift: [DriftPair]
+    /// What each method cost (`SweepCosts`), empty when the store recorded nothing.
+    public var costs: [MethodCost]
 
     public init(runName: String, settings: [(String, String)], raw: TrajectoryTable, averaged: [Int: TrajectoryTable],
                 ensembles: [Int: TrajectoryTable], sweep: [MethodSummary], excluded: [String: String],
-                correctnessThreshold: Double = 1.0) {
+                correctnessThreshold: Double = 1.0, drift: [DriftPair] = [], costs: [MethodCost] = []) {
         self.runName = runName
         self.settings = settings
         self.raw = raw
@@ -25,6 +31,49 @@ public struct ReportInput: Sendable {
         self.sweep = sweep
         self.excluded = excluded
         self.correctnessThreshold = correctnessThreshold
+        self.drift = drift
+        self.costs = costs
+    }
+
+    /// The run's name as a reader sees it: a run named by its folder's path shows the folder's name only, so no
+    /// machine path reaches the page.
+    public var displayName: String {
+        runName.contains("/") ? (runName as NSString).lastPathComponent : runName
+    }
+
+    /// Settings with the run's path replaced by its display name.
+    var displaySettings: [(String, String)] {
+        settings.map { ($0.0, $0.1.replacingOccurrences(of: runName, with: displayName)) }
+    }
+
+    /// Categories of the main table: the paper's nine in its order, then any others in first-seen order.
+    var tableCategories: [String] {
+        StabilityOptions.paperCategories.filter(categories.contains) + categories.filter {
+            !StabilityOptions.paperCategories.contains($0)
+        }
+    }
+
+    /// The sweep grouped by the positions it compares on: each group's raw rows are shown once.
+    var positionGroups: [(steps: [Int], raw: MethodSummary, integrated: [MethodSummary])] {
+        var out: [(steps: [Int], raw: MethodSummary, integrated: [MethodSummary])] = []
+        for m in sweep {
+            if m.method == .raw {
+                if !out.contains(where: { $0.steps == m.summary.steps }) { out.append((m.summary.steps, m, [])) }
+            } else if let k = out.firstIndex(where: { $0.steps == m.summary.steps }) {
+                out[k].integrated.append(m)
+            }
+        }
+        return out
+    }
+
+    /// The window whose integrated trajectories the zoomed plots show: the largest one that still covers at least
+    /// half of the analysed positions (so the plot is not two points), else the smallest.
+    var headlineWindow: Int? {
+        let integrated = sweep.filter { $0.method != .raw }
+        let span = sweep.filter { $0.method == .raw }.map(\.summary.steps.count).max() ?? 0
+        let sizes = Set(integrated.map(\.window)).sorted()
+        return sizes.last { n in integrated.contains { $0.window == n && 2 * $0.summary.steps.count >= span } }
+            ?? sizes.first
     }
 
     /// Categories in first-seen order.

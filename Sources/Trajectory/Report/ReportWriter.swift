@@ -9,7 +9,15 @@ public enum ReportWriter {
         do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw TrajectoryError.output(path: directory, reason: "cannot create the folder (\(error.localizedDescription))")
         }
-        let files: [(String, Data)] = [
+        let figuresDirectory = (directory as NSString).appendingPathComponent("figures")
+        do { try fm.createDirectory(atPath: figuresDirectory, withIntermediateDirectories: true) } catch {
+            throw TrajectoryError.output(path: figuresDirectory, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+        let (zoomed, sweep, other) = figures(input)
+        let svgFiles = (zoomed + sweep + other).map {
+            ("figures/" + $0.file, Data(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + $0.svg + "\n").utf8))
+        }
+        let files: [(String, Data)] = svgFiles + [
             ("report.md", Data(markdown(input).utf8)),
             ("report.html", Data(html(input).utf8)),
             ("stability.csv", Data(StabilityExport.csv(input.sweep).utf8)),
@@ -52,109 +60,110 @@ public enum ReportWriter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
-
-    static func summaryRows(_ input: ReportInput) -> [[String]] {
-        input.sweep.map { m in
-            let row = m.summary.average ?? m.summary.categories.first
-            let r = row?.metrics
-            return [m.method.rawValue, String(m.window),
-                    "\(m.summary.steps.first ?? 0)–\(m.summary.steps.last ?? 0) (\(m.summary.steps.count))",
-                    row?.name ?? "", f(r?.meanScore), f(r?.aggregateMTV), f(r?.exampleMTV), f(r?.instability),
-                    f(r?.flipRate), f(r?.noise)]
-        }
+    /// The figures in page order (those the data allows).
+    static func figures(_ input: ReportInput) -> (zoomed: [ReportFigure], sweep: [ReportFigure], other: [ReportFigure]) {
+        let zoomed = [ReportPlots.zoomed(input, level: "AVG", small: false)]
+            + input.tableCategories.map { ReportPlots.zoomed(input, level: $0, small: true) }
+        let sweep = [ReportPlots.windowSweep(input, .mean, file: "window-sweep-mean.svg"),
+                     ReportPlots.windowSweep(input, .mtv, file: "window-sweep-mtv.svg"),
+                     ReportPlots.windowSweep(input, .instability, file: "window-sweep-is.svg")]
+        let other = [ReportPlots.driftAgainstMTV(input), ReportPlots.goldLogProbTrajectories(input),
+                     ReportPlots.heatmap(input)]
+        return (zoomed.compactMap { $0 }, sweep.compactMap { $0 }, other.compactMap { $0 })
     }
 
-    static let summaryHeader = ["method", "window n", "steps (positions)", "level", "mean score", "MTV (aggregate)",
-                                "MTV (per example)", "IS", "flip rate", "noise (std/mean)"]
-
-    static func categoryRows(_ input: ReportInput) -> [[String]] {
-        input.sweep.flatMap { m in
-            (m.summary.categories + m.summary.datasets).map { r in
-                [m.method.rawValue, String(m.window), r.level.rawValue, r.name, f(r.metrics.meanScore),
-                 f(r.metrics.aggregateMTV), f(r.metrics.exampleMTV), f(r.metrics.instability), f(r.metrics.flipRate),
-                 f(r.metrics.noise)]
-            }
-        }
+    static func subtitle(_ input: ReportInput) -> String {
+        let span = input.sweep.filter { $0.method == .raw }.map(\.summary.steps).max { $0.count < $1.count } ?? []
+        var s = "\(input.raw.steps.count) checkpoints (steps \(input.raw.steps.first ?? 0)–\(input.raw.steps.last ?? 0)), "
+        s += "\(input.raw.datasets.count) datasets; analysis span: steps \(span.first ?? 0)–\(span.last ?? 0) "
+        s += "(\(span.count) checkpoints). Scores on llm-jp-eval's 0–1 scale."
+        return s
     }
-
-    static let detailHeader = ["method", "window n", "level", "name", "mean score", "MTV (aggregate)",
-                               "MTV (per example)", "IS", "flip rate", "noise"]
 
     static func markdown(_ input: ReportInput) -> String {
-        func table(_ header: [String], _ rows: [[String]]) -> String {
-            var s = "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
-            for r in rows { s += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
-            return s
+        var s = "# Stability report: \(input.displayName)\n\n\(subtitle(input))\n\n## Main table\n\n"
+        s += ReportTables.legend + "\n\n"
+        for measure in ReportTables.Measure.allCases {
+            s += "### \(measure.rawValue)\n\n" + ReportTables.main(input, measure).markdown() + "\n"
         }
-        var s = "# Stability report: \(input.runName)\n\n"
-        s += "Checkpoints: \(input.raw.steps.count) (steps \(input.raw.steps.first ?? 0)–\(input.raw.steps.last ?? 0)), "
-        s += "datasets: \(input.raw.datasets.count).\n\n## Settings\n\n"
-        for (k, v) in input.settings { s += "- \(k): \(v)\n" }
-        s += "\n## Summary (AVG over the paper's nine categories present)\n\n"
-        s += "Each window size n is compared on the same positions: the analysis span's positions where a window of n fits.\n\n"
-        s += table(summaryHeader, summaryRows(input))
-        s += "\n## Categories and datasets\n\n" + table(detailHeader, categoryRows(input))
-        if let (name, _) = ReportPlots.heatmap(input) {
-            s += "\n## Least stable dataset\n\n`\(name)` has the highest per-example MTV among the raw checkpoints; "
-            s += "its per-example correctness heatmap is in `report.html`.\n"
-        }
+        if let costs = ReportTables.costs(input) { s += "## Cost\n\n" + costs.markdown() + "\n" }
+        let (zoomed, sweep, other) = figures(input)
+        s += "## Figures\n\n"
+        for fig in zoomed + sweep + other { s += "- [`figures/\(fig.file)`](figures/\(fig.file)): \(fig.caption)\n" }
+        s += "\n## All levels\n\n" + ReportTables.full(input).markdown()
+        s += "\n## Settings\n\n"
+        for (k, v) in input.displaySettings { s += "- \(k): \(v)\n" }
         if !input.excluded.isEmpty {
             s += "\n## Left out\n\n"
             for (k, v) in input.excluded.sorted(by: { $0.key < $1.key }) { s += "- \(k): \(v)\n" }
         }
-        s += "\n## Files\n\n- `report.html`: this report with plots\n- `stability.csv`, `stability.json`: every measure "
-        s += "per method, window, level\n- `examples.csv`: per-example MTV, IS and flip rate\n- `scores.csv`: scores per step\n"
+        s += "\n## Files\n\n- `report.html`: this report with its figures inline\n- `figures/*.svg`: each figure alone\n"
+        s += "- `stability.csv`, `stability.json`: every measure per method, window, level\n"
+        s += "- `examples.csv`: per-example MTV, IS and flip rate\n- `scores.csv`: scores per step\n"
         return s
     }
 
     static func html(_ input: ReportInput) -> String {
-        func table(_ header: [String], _ rows: [[String]]) -> String {
-            var s = "<table><thead><tr>" + header.map { "<th>\(SVG.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
-            for r in rows { s += "<tr>" + r.map { "<td>\(SVG.escape($0))</td>" }.joined() + "</tr>\n" }
-            return s + "</tbody></table>\n"
+        func figure(_ f: ReportFigure, _ cls: String = "") -> String {
+            "<figure class=\"\(cls)\" data-file=\"\(SVG.escape(f.file))\">\(f.svg)<figcaption>\(SVG.escape(f.caption))</figcaption></figure>\n"
         }
-        var body = "<h1>Stability report: \(SVG.escape(input.runName))</h1>\n"
-        body += "<p>\(input.raw.steps.count) checkpoints (steps \(input.raw.steps.first ?? 0)–\(input.raw.steps.last ?? 0)), "
-        body += "\(input.raw.datasets.count) datasets. Scores are on llm-jp-eval's 0–1 scale.</p>\n<h2>Settings</h2><ul>"
-        for (k, v) in input.settings { body += "<li><b>\(SVG.escape(k))</b>: \(SVG.escape(v))</li>" }
-        body += "</ul>\n<h2>Summary</h2>\n<p>AVG over the paper's nine categories present. Each window size n is compared on "
-        body += "the same positions (the analysis span's positions where a window of n fits).</p>\n"
-        body += table(summaryHeader, summaryRows(input))
-        body += "<h2>Score over training steps</h2>\n<figure>\(ReportPlots.scoreOverSteps(input, category: nil))</figure>\n"
-        for c in input.categories {
-            body += "<figure>\(ReportPlots.scoreOverSteps(input, category: c))</figure>\n"
+        let (zoomed, sweep, other) = figures(input)
+        var body = "<header><h1>Stability report: \(SVG.escape(input.displayName))</h1>\n"
+        body += "<p class=\"subtitle\">\(SVG.escape(subtitle(input)))</p></header>\n"
+        body += "<section id=\"main-table\"><h2>Main table</h2>\n<p class=\"note\">\(SVG.escape(ReportTables.legend))</p>\n"
+        for measure in ReportTables.Measure.allCases {
+            body += "<h3>\(SVG.escape(measure.rawValue))</h3>\n" + ReportTables.main(input, measure).html()
         }
-        body += "<h2>Instability against window size</h2>\n"
-        body += "<figure>\(ReportPlots.measureAgainstWindow(input, title: "MTV of the AVG score", yLabel: "MTV (score units)", value: { $0.aggregateMTV }))</figure>\n"
-        body += "<figure>\(ReportPlots.measureAgainstWindow(input, title: "Per-example MTV (AVG)", yLabel: "MTV (score units)", value: { $0.exampleMTV }))</figure>\n"
-        body += "<figure>\(ReportPlots.measureAgainstWindow(input, title: "Instability score IS (AVG)", yLabel: "IS (fraction of answer changes)", value: { $0.instability }))</figure>\n"
-        if let (name, svg) = ReportPlots.heatmap(input) {
-            body += "<h2>Least stable dataset: \(SVG.escape(name))</h2>\n<p>Highest per-example MTV among the raw "
-            body += "checkpoints; an example counts as correct when its score is ≥ \(input.correctnessThreshold).</p>\n"
-            body += "<figure>\(svg)</figure>\n"
+        body += "</section>\n"
+        if let first = zoomed.first {
+            body += "<section id=\"trajectories\"><h2>Trajectories over the analysis span</h2>\n" + figure(first)
+            body += "<div class=\"grid\">" + zoomed.dropFirst().map { figure($0, "small") }.joined() + "</div></section>\n"
         }
-        body += "<h2>Categories and datasets</h2>\n" + table(detailHeader, categoryRows(input))
+        if !sweep.isEmpty {
+            body += "<section id=\"window-sweep\"><h2>Window sweep</h2>\n" + sweep.map { figure($0) }.joined() + "</section>\n"
+        }
+        for f in other {
+            let heading = f.file.hasPrefix("drift") ? "Parameter drift and score changes"
+                : f.file.hasPrefix("flips") ? "Least stable dataset" : "Gold log-prob trajectories"
+            body += "<section><h2>\(heading)</h2>\n" + figure(f) + "</section>\n"
+        }
+        body += "<section id=\"full-tables\"><h2>Full tables</h2>\n"
+        if let costs = ReportTables.costs(input) {
+            body += "<details open><summary>Cost per method</summary>\n" + costs.html() + "</details>\n"
+        }
+        body += "<details><summary>Every level of every method</summary>\n" + ReportTables.full(input).html() + "</details>\n"
+        body += "<details><summary>Settings</summary><ul>"
+        for (k, v) in input.displaySettings { body += "<li><b>\(SVG.escape(k))</b>: \(SVG.escape(v))</li>" }
+        body += "</ul></details>\n"
         if !input.excluded.isEmpty {
-            body += "<h2>Left out</h2><ul>"
+            body += "<details><summary>Left out (\(input.excluded.count))</summary><ul>"
             for (k, v) in input.excluded.sorted(by: { $0.key < $1.key }) {
                 body += "<li>\(SVG.escape(k)): \(SVG.escape(v))</li>"
             }
-            body += "</ul>\n"
+            body += "</ul></details>\n"
         }
+        body += "</section>\n"
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
-        <title>Kasane stability report: \(SVG.escape(input.runName))</title>
+        <title>Kasane stability report: \(SVG.escape(input.displayName))</title>
         <style>
-        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto;
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1180px; margin: 1.2em auto;
                padding: 0 1em; color: #111; }
-        table { border-collapse: collapse; font-size: 12px; margin: 1em 0; }
-        th, td { border: 1px solid #bbb; padding: 3px 7px; text-align: right; }
-        th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
-        figure { margin: 1em 0; page-break-inside: avoid; break-inside: avoid; }
+        h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 1.4em 0 .4em; border-bottom: 1px solid #ddd; }
+        h3 { font-size: 14px; margin: .9em 0 .2em; } .subtitle { margin: 0 0 .6em; color: #444; font-size: 13px; }
+        table { border-collapse: collapse; font-size: 11.5px; margin: .3em 0; }
+        th, td { border: 1px solid #ccc; padding: 2px 5px; text-align: right; vertical-align: top; white-space: nowrap; }
+        th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; white-space: nowrap; }
+        tr.group td { background: #f7f7f7; font-style: italic; text-align: left; }
+        .ci { color: #777; font-size: 10px; } .delta { font-size: 10.5px; } .better { color: #1a7f37; } .worse { color: #b42318; }
+        .note { font-size: 11.5px; color: #555; margin: .2em 0 .5em; }
+        figure { margin: .8em 0; page-break-inside: avoid; break-inside: avoid; }
+        figcaption { font-size: 11.5px; color: #555; max-width: 720px; }
+        .grid { display: flex; flex-wrap: wrap; gap: 0 12px; } .grid figure { width: 470px; }
         svg.chart { max-width: 100%; height: auto; font-family: inherit; }
-        @media print { body { max-width: none; margin: 0; } h2 { page-break-after: avoid; } }
+        details { margin: .5em 0; } summary { cursor: pointer; font-weight: bold; }
+        @media print { body { max-width: none; margin: 0; } h2 { page-break-after: avoid; } details { display: block; } }
         </style></head><body>
         \(body)
         </body></html>

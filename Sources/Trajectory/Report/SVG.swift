@@ -46,6 +46,8 @@ struct LineSeries {
     var dash: String = ""
     var points: [(x: Double, y: Double)]
     var markers = true
+    /// A shaded interval around the line (e.g. a bootstrap 95 % band), drawn beneath it.
+    var band: [(x: Double, low: Double, high: Double)] = []
 }
 
 /// A line chart with axes, ticks, axis titles (with units) and a legend.
@@ -60,21 +62,30 @@ struct LineChart {
     var yRange: ClosedRange<Double>?
     /// Category-like x axis: tick at each distinct x.
     var discreteX = false
+    /// Pin the x range (panels that share an axis); nil = the data's range.
+    var xRange: ClosedRange<Double>?
+    /// With a fitted y range: start the axis at 0 (false: fit the data, for zoomed trajectories).
+    var includeZero = true
+    var legendWidth = 170.0
 
     func render() -> String {
-        let legendWidth = 170.0
         let left = 64.0, right = width - legendWidth, top = 34.0, bottom = height - 48.0
-        let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
-        var xlo = xs.min() ?? 0, xhi = xs.max() ?? 1
+        let xs = series.flatMap { $0.points.map(\.x) }
+        let ys = (series.flatMap { $0.points.map(\.y) } + series.flatMap { $0.band.flatMap { [$0.low, $0.high] } })
+            .filter(\.isFinite)
+        var xlo = xRange?.lowerBound ?? xs.min() ?? 0, xhi = xRange?.upperBound ?? xs.max() ?? 1
         if xhi == xlo { xlo -= 1; xhi += 1 }
         var ylo: Double, yhi: Double
         if let yRange { ylo = yRange.lowerBound; yhi = yRange.upperBound } else {
-            ylo = min(0, ys.min() ?? 0); yhi = ys.max() ?? 1
-            if yhi <= ylo { yhi = ylo + 1 }
-            yhi += (yhi - ylo) * 0.08
+            ylo = includeZero ? min(0, ys.min() ?? 0) : ys.min() ?? 0; yhi = ys.max() ?? 1
+            if yhi <= ylo { yhi = ylo + (includeZero ? 1 : max(abs(ylo) * 0.1, 0.01)) }
+            let margin = (yhi - ylo) * 0.08
+            yhi += margin
+            if !includeZero { ylo -= margin }
         }
         let yTicks = SVG.ticks(ylo, yhi)
         if let last = yTicks.last, last > yhi { yhi = last }
+        if let first = yTicks.first, first < ylo { ylo = first }
         func px(_ x: Double) -> Double { left + (x - xlo) / (xhi - xlo) * (right - left) }
         func py(_ y: Double) -> Double { bottom - (y - ylo) / (yhi - ylo) * (bottom - top) }
         var s = """
@@ -98,6 +109,12 @@ struct LineChart {
         s += "<line class=\"axis\" x1=\"\(SVG.num(left))\" x2=\"\(SVG.num(left))\" y1=\"\(SVG.num(top))\" y2=\"\(SVG.num(bottom))\" stroke=\"#333\"/>\n"
         s += "<text x=\"\(SVG.num((left + right) / 2))\" y=\"\(SVG.num(height - 10))\" font-size=\"12\" text-anchor=\"middle\">\(SVG.escape(xLabel))</text>\n"
         s += "<text transform=\"translate(16 \(SVG.num((top + bottom) / 2))) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\">\(SVG.escape(yLabel))</text>\n"
+        for line in series where !line.band.isEmpty {
+            let band = line.band.filter { $0.low.isFinite && $0.high.isFinite }.sorted { $0.x < $1.x }
+            let upper = band.map { "\(SVG.num(px($0.x))),\(SVG.num(py($0.high)))" }
+            let lower = band.reversed().map { "\(SVG.num(px($0.x))),\(SVG.num(py($0.low)))" }
+            s += "<polygon class=\"band\" data-series=\"\(SVG.escape(line.name))\" fill=\"\(line.color)\" fill-opacity=\"0.15\" stroke=\"none\" points=\"\((upper + lower).joined(separator: " "))\"/>\n"
+        }
         for (k, line) in series.enumerated() {
             let pts = line.points.filter { $0.y.isFinite }.sorted { $0.x < $1.x }
             guard !pts.isEmpty else { continue }

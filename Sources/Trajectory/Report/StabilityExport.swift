@@ -16,6 +16,7 @@ public enum StabilityExport {
             for r in m.summary.allRows {
                 let tie: Double? = r.level == .dataset ? m.tieBreakFraction?[r.name] : nil
                 let st = r.level == .dataset ? m.statistics?[r.name] : nil
+                let level = r.level == .dataset ? nil : m.levelStatistics?[r.name]
                 let fields: [String] = [
                     m.method.rawValue, String(m.window), m.alignment.rawValue, r.level.rawValue, CSV.field(r.name),
                     CSV.field(r.category), String(m.summary.steps.count), m.summary.steps.first.map(String.init) ?? "",
@@ -24,9 +25,11 @@ public enum StabilityExport {
                     CSV.number(r.metrics.instability), CSV.number(r.metrics.flipRate),
                     CSV.number(r.metrics.flippedOnce), r.metrics.upFlips.map(String.init) ?? "",
                     r.metrics.downFlips.map(String.init) ?? "", CSV.number(r.metrics.noise), CSV.number(tie),
-                    CSV.number(st?.meanScoreCI.low), CSV.number(st?.meanScoreCI.high), CSV.number(st?.mtvCI.low),
-                    CSV.number(st?.mtvCI.high), CSV.number(st?.mcNemarP), CSV.number(st?.meanScoreP),
-                    CSV.number(st?.mtvP),
+                    CSV.number(st?.meanScoreCI.low ?? level?.meanScoreCI.low),
+                    CSV.number(st?.meanScoreCI.high ?? level?.meanScoreCI.high),
+                    CSV.number(st?.mtvCI.low ?? level?.mtvCI.low), CSV.number(st?.mtvCI.high ?? level?.mtvCI.high),
+                    CSV.number(st?.mcNemarP ?? level?.mcNemarP), CSV.number(st?.meanScoreP ?? level?.meanScoreP),
+                    CSV.number(st?.mtvP ?? level?.mtvP),
                 ]
                 lines.append(fields.joined(separator: ","))
             }

@@ -56,6 +56,7 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
         var evaluated = 0, skipped = 0, evaluatingSeconds = 0.0
         for (k, checkpoint) in checkpoints.enumerated() {
             let checkpointStart = Date()
+            PeakMemory.reset()
             if options.verify {
                 models[k] = try registerModel(checkpoint, fingerprint: fingerprints[k], run: run.id, verify: true)
             }
@@ -111,6 +112,7 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
             try store.setAggregates(aggregates, model: model.id)
 
             let seconds = Date().timeIntervalSince(checkpointStart)
+            if new > 0 { try store.recordCost(model: model.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
             evaluated += new; skipped += stored - new
             remaining -= stored
             if new > 0 { evaluatingSeconds += seconds }

@@ -12,6 +12,8 @@ public struct MethodSummary: Sendable, Codable {
     /// Per dataset, with `StabilityOptions.bootstrapResamples` > 0: bootstrap intervals and (integrated methods)
     /// paired tests against this window's raw rows.
     public var statistics: [String: DatasetStatistics]?
+    /// The same for categories and "AVG" (`LevelBootstrap`), with per-position bands for the plots.
+    public var levelStatistics: [String: LevelStatistics]?
 }
 
 /// Compares raw, averaged and ensembled trajectories over the same positions (spec §10): for each window size n,
@@ -40,14 +42,17 @@ public enum StabilitySweep {
             let rawTable = raw.restricted(to: positions)
             let baseline = try StabilityAnalysis.summarize(rawTable, options: options)
             out.append(MethodSummary(method: .raw, window: n, alignment: alignment, summary: baseline,
-                                     statistics: statistics(rawTable, against: nil, options: options)))
+                                     statistics: statistics(rawTable, against: nil, options: options),
+                                     levelStatistics: LevelBootstrap.compute(rawTable, against: nil, options: options)))
             guard n > 1 else { continue }
             let stepsWanted = positions.map { raw.steps[$0] }
             if let averagedTable = averaged[n], let rows = rows(of: stepsWanted, in: averagedTable) {
                 let table = averagedTable.restricted(to: rows)
                 let summary = try StabilityAnalysis.summarize(table, options: options)
                 out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary,
-                                         statistics: statistics(table, against: rawTable, options: options)))
+                                         statistics: statistics(table, against: rawTable, options: options),
+                                         levelStatistics: LevelBootstrap.compute(table, against: rawTable,
+                                                                                 options: options)))
             }
             if let stored = ensembles[n], let rows = rows(of: stepsWanted, in: stored) {
                 let table = stored.restricted(to: rows)
@@ -55,13 +60,17 @@ public enum StabilitySweep {
                 let tieBreak = try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
                 out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
                                          tieBreakFraction: tieBreak,
-                                         statistics: statistics(table, against: rawTable, options: options)))
+                                         statistics: statistics(table, against: rawTable, options: options),
+                                         levelStatistics: LevelBootstrap.compute(table, against: rawTable,
+                                                                                 options: options)))
             } else if let scorer {
                 let ensemble = try EnsembleBuilder.build(raw: raw, window: window, scorer: scorer, only: positions)
                 let summary = try StabilityAnalysis.summarize(ensemble.table, options: options)
                 out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
                                          tieBreakFraction: ensemble.tieBreakFraction,
-                                         statistics: statistics(ensemble.table, against: rawTable, options: options)))
+                                         statistics: statistics(ensemble.table, against: rawTable, options: options),
+                                         levelStatistics: LevelBootstrap.compute(ensemble.table, against: rawTable,
+                                                                                 options: options)))
             }
         }
         return out

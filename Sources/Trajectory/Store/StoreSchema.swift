@@ -109,3 +109,16 @@ enum StoreSchema {
     ) WITHOUT ROWID;
     """
 }
+
+extension StoreSchema {
+    /// Whole-model cost of each evaluation pass (load or averaging, all datasets) and the process's peak resident
+    /// memory during it; for an ensemble entry, its vote. Created when first written, like `drift`.
+    static let modelCosts = """
+    CREATE TABLE IF NOT EXISTS model_costs (
+        model_id INTEGER NOT NULL REFERENCES models(id),
+        seconds REAL NOT NULL,
+        peak_rss_bytes INTEGER,
+        recorded_at TEXT NOT NULL
+    );
+    """
+}

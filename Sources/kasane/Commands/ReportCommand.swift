@@ -18,7 +18,9 @@ struct ReportCommand: AsyncParsableCommand {
         let input = ReportInput(runName: result.run.name, settings: result.settings, raw: result.raw.table,
                                 averaged: result.averaged, ensembles: result.ensembles, sweep: result.sweep,
                                 excluded: result.raw.excluded,
-                                correctnessThreshold: request.options.correctnessThreshold)
+                                correctnessThreshold: request.options.correctnessThreshold,
+                                drift: try store.drift(runName: result.run.name),
+                                costs: try SweepCosts.load(store: store, result: result))
         for path in try ReportWriter.write(input, to: output) { print(path) }
     }
 }

@@ -1,0 +1,206 @@
+import Foundation
+
+/// A table of the report, rendered the same way into report.html and report.md.
+struct ReportTable {
+    struct Cell {
+        var text: String
+        /// A second, smaller line (the 95 % interval).
+        var detail: String = ""
+        /// The difference to raw with its significance marks.
+        var delta: String = ""
+        /// "better" / "worse" colours the difference; "" leaves it plain.
+        var tone: String = ""
+    }
+
+    enum Row {
+        case group(String)
+        case cells([Cell])
+    }
+
+    var title: String
+    var header: [String]
+    var rows: [Row]
+    var note: String = ""
+
+    func html() -> String {
+        var s = "<table class=\"report-table\" data-table=\"\(SVG.escape(title))\"><thead><tr>"
+        s += header.map { "<th>\(SVG.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for row in rows {
+            switch row {
+            case let .group(text):
+                s += "<tr class=\"group\"><td colspan=\"\(header.count)\">\(SVG.escape(text))</td></tr>\n"
+            case let .cells(cells):
+                s += "<tr>" + cells.map { c in
+                    var inner = SVG.escape(c.text)
+                    if !c.delta.isEmpty { inner += " <span class=\"delta \(c.tone)\">\(SVG.escape(c.delta))</span>" }
+                    if !c.detail.isEmpty { inner += "<br><span class=\"ci\">\(SVG.escape(c.detail))</span>" }
+                    return "<td>\(inner)</td>"
+                }.joined() + "</tr>\n"
+            }
+        }
+        s += "</tbody></table>\n"
+        if !note.isEmpty { s += "<p class=\"note\">\(SVG.escape(note))</p>\n" }
+        return s
+    }
+
+    func markdown() -> String {
+        func line(_ fields: [String]) -> String {
+            "| " + fields.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+        }
+        var s = line(header) + "|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for row in rows {
+            switch row {
+            case let .group(text): s += line(["**\(text)**"] + Array(repeating: "", count: header.count - 1))
+            case let .cells(cells):
+                s += line(cells.map { c in
+                    [c.text, c.delta.isEmpty ? "" : "(\(c.delta))", c.detail].filter { !$0.isEmpty }.joined(separator: " ")
+                })
+            }
+        }
+        return note.isEmpty ? s : s + "\n" + note + "\n"
+    }
+}
+
+/// The report's tables: the main table (per measure, categories and AVG as columns, methods as rows grouped by the
+/// positions they are compared on), the full per-level tables and the cost table.
+enum ReportTables {
+    enum Measure: String, CaseIterable {
+        case mean = "Mean score", mtv = "MTV", instability = "IS"
+
+        func value(_ m: StabilityMetrics) -> Double? {
+            switch self {
+            case .mean: return m.meanScore
+            case .mtv: return m.aggregateMTV
+            case .instability: return m.instability
+            }
+        }
+
+        func interval(_ s: LevelStatistics?) -> ConfidenceInterval? {
+            switch self {
+            case .mean: return s?.meanScoreCI
+            case .mtv: return s?.mtvCI
+            case .instability: return nil
+            }
+        }
+
+        func p(_ s: LevelStatistics?) -> Double? {
+            switch self {
+            case .mean: return s?.meanScoreP
+            case .mtv: return s?.mtvP
+            case .instability: return nil
+            }
+        }
+
+        var higherIsBetter: Bool { self == .mean }
+
+        var explanation: String {
+            switch self {
+            case .mean: return "mean over the positions of the score S(t) (0–1)"
+            case .mtv: return "mean total variation of S(t) between adjacent positions (lower is steadier)"
+            case .instability: return "share of examples whose normalized answer changes between adjacent positions"
+            }
+        }
+    }
+
+    static func f(_ v: Double?, digits: Int = 4) -> String {
+        guard let v, v.isFinite else { return "–" }
+        return String(format: "%.\(digits)f", v)
+    }
+
+    static func marks(_ p: Double?) -> String {
+        guard let p else { return "" }
+        return p < 0.01 ? "**" : p < 0.05 ? "*" : ""
+    }
+
+    static func method(_ m: MethodSummary) -> String {
+        switch m.method {
+        case .raw: return "raw checkpoints"
+        case .average: return "averaged, n=\(m.window)"
+        case .ensemble: return "ensembled, n=\(m.window)"
+        }
+    }
+
+    static func row(_ m: MethodSummary, _ name: String) -> StabilityRow? {
+        name == "AVG" ? m.summary.average : m.summary.categories.first { $0.name == name }
+    }
+
+    static func positions(_ steps: [Int]) -> String {
+        "steps \(steps.first ?? 0)–\(steps.last ?? 0), \(steps.count) positions"
+    }
+
+    /// One measure for every category and AVG.
+    static func main(_ input: ReportInput, _ measure: Measure) -> ReportTable {
+        let levels = input.tableCategories + (input.sweep.contains { $0.summary.average != nil } ? ["AVG"] : [])
+        var rows: [ReportTable.Row] = []
+        for group in input.positionGroups {
+            rows.append(.group(positions(group.steps)))
+            for m in [group.raw] + group.integrated {
+                var cells = [ReportTable.Cell(text: method(m))]
+                for name in levels {
+                    guard let value = row(m, name).flatMap({ measure.value($0.metrics) }) else {
+                        cells.append(.init(text: "–"))
+                        continue
+                    }
+                    let stats = m.levelStatistics?[name]
+                    var cell = ReportTable.Cell(text: f(value))
+                    if let ci = measure.interval(stats), (stats?.resampledDatasets ?? 0) > 0 { cell.detail = "[\(f(ci.low, digits: 3)), \(f(ci.high, digits: 3))]" }
+                    if m.method != .raw, let base = row(group.raw, name).flatMap({ measure.value($0.metrics) }) {
+                        let d = value - base
+                        var mark = marks(measure.p(stats))
+                        if measure == .mean, let p = stats?.mcNemarP, p < 0.05 { mark += "†" }
+                        cell.delta = (abs(d) < 5e-5 ? "±" : d > 0 ? "+" : "−") + f(abs(d)) + mark
+                        if abs(d) > 1e-12 { cell.tone = (d > 0) == measure.higherIsBetter ? "better" : "worse" }
+                    }
+                    cells.append(cell)
+                }
+                rows.append(.cells(cells))
+            }
+        }
+        let ciNote = measure == .instability ? "" : " Brackets: 95 % bootstrap interval over examples (none where "
+            + "every dataset of the level has a corpus-level metric)."
+        return ReportTable(title: measure.rawValue, header: ["method"] + levels, rows: rows,
+                           note: "\(measure.rawValue): \(measure.explanation).\(ciNote)")
+    }
+
+    static let legend = "Δ vs raw on the same positions; * p < 0.05, ** p < 0.01 (paired bootstrap over examples); "
+        + "† McNemar p < 0.05 on per-example correctness. Datasets without per-example scores on the 0–1 scale keep "
+        + "their observed series in every resample."
+
+    /// Every level of every method, all measures.
+    static func full(_ input: ReportInput) -> ReportTable {
+        var rows: [ReportTable.Row] = []
+        for m in input.sweep {
+            rows.append(.group("\(method(m)) · \(positions(m.summary.steps))"))
+            for r in m.summary.allRows {
+                let ci: ConfidenceInterval? = r.level == .dataset ? m.statistics?[r.name]?.meanScoreCI
+                    : m.levelStatistics?[r.name]?.meanScoreCI
+                let p: Double? = r.level == .dataset ? m.statistics?[r.name]?.mcNemarP : m.levelStatistics?[r.name]?.mcNemarP
+                let x = r.metrics
+                rows.append(.cells([r.level.rawValue, r.name, f(x.meanScore),
+                                    ci.map { "\(f($0.low, digits: 3))–\(f($0.high, digits: 3))" } ?? "–",
+                                    f(x.aggregateMTV), f(x.exampleMTV), f(x.instability), f(x.flipRate), f(x.noise),
+                                    f(p, digits: 3)].map { ReportTable.Cell(text: $0) }))
+            }
+        }
+        return ReportTable(title: "All levels", header: ["level", "name", "mean", "mean 95% CI", "MTV (aggregate)",
+                                                         "MTV (per example)", "IS", "flip rate", "noise",
+                                                         "McNemar p"], rows: rows)
+    }
+
+    static func costs(_ input: ReportInput) -> ReportTable? {
+        guard !input.costs.isEmpty else { return nil }
+        let rows: [ReportTable.Row] = input.costs.filter { $0.positions > 0 }.map { c in
+            let name = c.method == .raw ? "raw checkpoints" : "\(c.method == .average ? "averaged" : "ensembled"), n=\(c.window)"
+            let mem = c.peakBytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "–"
+            return .cells([name, String(c.positions), String(c.forwardPasses),
+                           c.memberForwardPasses > 0 ? String(c.memberForwardPasses) : "–",
+                           String(format: "%.1f", c.seconds), mem].map { ReportTable.Cell(text: $0) })
+        }
+        return ReportTable(title: "Cost", header: ["method", "positions", "forward passes", "members' forward passes",
+                                                   "wall seconds", "peak memory"], rows: rows,
+                           note: "Forward passes: one prefill per (model, example) plus one per generated token, as "
+                               + "recorded in the store. An ensemble runs no model; it votes over the raw checkpoints' "
+                               + "stored predictions (their passes in the fourth column). Averaged models' seconds "
+                               + "include building the average.")
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+extension ResultStore {
+    /// Appends the cost of one pass over a model (a resumed pass adds another row).
+    public func recordCost(model: Int, seconds: Double, peakBytes: Int?) throws {
+        try transaction {
+            try connection.execute(StoreSchema.modelCosts)
+            try connection.query(
+                "INSERT INTO model_costs (model_id, seconds, peak_rss_bytes, recorded_at) VALUES (?, ?, ?, ?)",
+                [SQLValue(model), .double(seconds), peakBytes.map { SQLValue($0) } ?? .null, SQLValue(ResultStore.now())])
+        }
+    }
+
+    /// Seconds summed over a model's passes and the largest peak; nil when none was recorded.
+    public func cost(model: Int) throws -> (seconds: Double, peakBytes: Int?)? {
+        try locked {
+            let exists = try connection.query("SELECT count(*) FROM sqlite_master WHERE name = 'model_costs'")
+                .first?.first?.int
+            guard exists == 1, let row = try connection.query(
+                "SELECT count(*), coalesce(sum(seconds), 0), max(peak_rss_bytes) FROM model_costs WHERE model_id = ?",
+                [SQLValue(model)]).first, (row[0].int ?? 0) > 0 else { return nil }
+            return (row[1].double ?? 0, row[2].int)
+        }
+    }
+}
