@@ -11,7 +11,7 @@ struct Kasane: AsyncParsableCommand {
             DoctorCommand.self, ForwardCommand.self, GenerateCommand.self, TokenizeCommand.self,
             EvalCommand.self, SlurmCommand.self, MergeCommand.self, StatusCommand.self, ExportCommand.self,
             AverageCommand.self, EnsembleCommand.self, StabilityCommand.self, ReportCommand.self,
-            ScoreCommand.self, RescoreCommand.self, DriftCommand.self, WorldCommand.self, PretrainCommand.self,
+            ScoreCommand.self, RescoreCommand.self, DriftCommand.self, SweepCommand.self, WorldCommand.self, PretrainCommand.self,
         ]
     )
 

@@ -15,31 +15,53 @@ import Testing
             averaged.datasets[k].scores = averaged.datasets[k].scores.map { 0.8 * $0 + 0.1 }
         }
         let sweep = try StabilitySweep.run(raw: raw, averaged: [3: averaged], windows: [1, 2, 3], span: .all,
+                                           options: StabilityOptions(bootstrapResamples: 200),
                                            scorer: ExactMatchScorer2())
+        let drift = (1..<10).map { k in
+            DriftPair(fromStep: k * 100, toStep: (k + 1) * 100, total: .init(l2: 1, relativeL2: 0.01 / Double(k), updateCosine: 0.5),
+                      groups: [:], layers: [:])
+        }
         let ensemble = try EnsembleBuilder.build(raw: rawNLI, window: CheckpointWindow(size: 3), scorer: ExactMatchScorer())
-        return ReportInput(runName: "fixture <run>", settings: [("analysis span", "all checkpoints"),
-                                                                  ("IS similarity", "exact")],
+        return ReportInput(runName: "/machine/home/fixture <run>",
+                           settings: [("run", "/machine/home/fixture <run> (10 checkpoints)"),
+                                      ("analysis span", "all checkpoints"), ("IS similarity", "exact")],
                            raw: raw, averaged: [3: averaged], ensembles: [3: ensemble.table], sweep: sweep,
-                           excluded: ["jsquad": "no score at step 300"])
+                           excluded: ["jsquad": "no score at step 300"], drift: drift,
+                           costs: [MethodCost(method: .raw, window: 1, positions: 10, forwardPasses: 400, seconds: 2,
+                                              peakBytes: 50_000_000)])
     }
 
     @Test func writesEveryFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = try ReportWriter.write(try Self.input(), to: dir.path)
-        #expect(files.map { ($0 as NSString).lastPathComponent }.sorted()
+        let names = files.map { String($0.dropFirst(dir.path.count + 1)) }
+        #expect(names.filter { !$0.hasPrefix("figures/") }.sorted()
                 == ["examples.csv", "report.html", "report.md", "scores.csv", "stability.csv", "stability.json"])
+        // Every figure is also its own SVG file.
+        let figures = names.filter { $0.hasPrefix("figures/") }
+        for expected in ["figures/trajectory-AVG.svg", "figures/window-sweep-mean.svg", "figures/window-sweep-mtv.svg",
+                         "figures/drift-vs-mtv.svg"] {
+            #expect(figures.contains(expected), "missing \(expected) in \(figures)")
+        }
+        #expect(figures.contains { $0.hasPrefix("figures/flips-") })
+        for f in figures {
+            let svg = try String(contentsOfFile: dir.appendingPathComponent(f).path, encoding: .utf8)
+            #expect(svg.hasPrefix("<?xml") && svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        }
         let html = try String(contentsOfFile: dir.appendingPathComponent("report.html").path, encoding: .utf8)
         // Self-contained: no scripts, no fetched resources; the only URI is the SVG namespace.
         #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("src="))
         #expect(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "://") == nil)
-        #expect(html.contains("fixture &lt;run&gt;"))
+        #expect(html.contains("<h1>Stability report: fixture &lt;run&gt;</h1>"))
+        #expect(!html.contains("/machine/home"))  // no machine path anywhere on the page
         let csv = try String(contentsOfFile: dir.appendingPathComponent("stability.csv").path, encoding: .utf8)
         let header = csv.split(separator: "\n").first.map(String.init)
         #expect(header == StabilityExport.csvHeader.joined(separator: ","))
         #expect(csv.contains("\nensemble,3,trailing,dataset,jnli,NLI,"))
         let md = try String(contentsOfFile: dir.appendingPathComponent("report.md").path, encoding: .utf8)
-        #expect(md.contains("## Least stable dataset") && md.contains("jsquad: no score at step 300"))
+        #expect(md.contains("## Main table") && md.contains("### MTV") && md.contains("jsquad: no score at step 300"))
+        #expect(md.contains("| averaged, n=3 |") && md.contains("## Cost"))
     }
 
     @Test func rendersInHeadlessChromium() throws {
@@ -51,7 +73,8 @@ import Testing
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try ReportWriter.write(try Self.input(), to: dir.path)
+        let input = try Self.input()
+        try ReportWriter.write(input, to: dir.path)
         let page = dir.appendingPathComponent("report.html")
         let profile = dir.appendingPathComponent("profile")
         let (status, dom, log) = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu",
@@ -62,6 +85,21 @@ import Testing
         let svgs = dom.components(separatedBy: "<svg").count - 1
         #expect(svgs >= 7, "found \(svgs) SVG elements")
         #expect(dom.contains("class=\"series\"") && dom.contains("class=\"legend\"") && dom.contains("chart heatmap"))
+        #expect(dom.contains("class=\"band\""))  // bootstrap bands drawn
+        // The first section is the main table: three measures, categories and AVG as columns, raw once per
+        // set of positions, Δ marks and intervals.
+        let main = dom.components(separatedBy: "id=\"main-table\"").dropFirst().first?
+            .components(separatedBy: "</section>").first ?? ""
+        #expect(main.contains("data-table=\"Mean score\"") && main.contains("data-table=\"MTV\"")
+                && main.contains("data-table=\"IS\""))
+        #expect(main.contains("<th>NLI</th>") && main.contains("<th>AVG</th>"))
+        #expect(main.contains("averaged, n=3") && main.contains("class=\"delta") && main.contains("class=\"ci\""))
+        let rawRows = main.components(separatedBy: "data-table=\"Mean score\"").dropFirst().first?
+            .components(separatedBy: "</table>").first?.components(separatedBy: "<td>raw checkpoints").count ?? 0
+        let groups = input.positionGroups.count
+        #expect(rawRows - 1 == groups, "raw rows: \(rawRows - 1), position groups: \(groups)")
+        #expect(dom.range(of: "id=\"main-table\"")!.lowerBound < dom.range(of: "id=\"trajectories\"")!.lowerBound)
+        #expect(dom.contains("<details") && dom.contains("Every level of every method"))
         #expect(!log.contains("Uncaught") && !log.contains("ERR_FILE_NOT_FOUND"))
         let shot = dir.appendingPathComponent("shot.png")
         let (shotStatus, _, _) = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu",

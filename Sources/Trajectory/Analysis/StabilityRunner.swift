@@ -6,14 +6,19 @@ public struct StabilityRequest: Sendable {
     public var windows: [Int]
     public var alignment: WindowAlignment
     public var options: StabilityOptions
+    /// Windows only over the span's checkpoints (what `kasane sweep` evaluates): the raw trajectory is cut to the
+    /// span first, so no window reaches back before it.
+    public var windowsInsideSpan: Bool
 
     public init(run: String? = nil, span: AnalysisSpan = .finalFifth, windows: [Int] = [1, 2, 5, 10, 20],
-                alignment: WindowAlignment = .trailing, options: StabilityOptions = StabilityOptions()) {
+                alignment: WindowAlignment = .trailing, options: StabilityOptions = StabilityOptions(),
+                windowsInsideSpan: Bool = false) {
         self.run = run
         self.span = span
         self.windows = windows
         self.alignment = alignment
         self.options = options
+        self.windowsInsideSpan = windowsInsideSpan
     }
 
     /// Parses "1,2,5,10,20".
@@ -43,7 +48,13 @@ public enum StabilityRunner {
     public static func run(store: ResultStore, request: StabilityRequest,
                            scorer: (any DatasetRescorer)?) throws -> StabilityResult {
         let run = try store.run(named: request.run)
-        let raw = try StoreTrajectoryLoader.load(store: store, run: run.id)
+        var raw = try StoreTrajectoryLoader.load(store: store, run: run.id)
+        var span = request.span
+        if request.windowsInsideSpan, let kept = span.positions(steps: raw.table.steps) {
+            raw = LoadedTrajectory(table: raw.table.restricted(to: Array(kept)), models: Array(raw.models[kept]),
+                                   excluded: raw.excluded)
+            span = .all
+        }
         guard raw.table.steps.count >= 2 else {
             throw TrajectoryError.tooFewCheckpoints(needed: 2, found: raw.table.steps.count,
                                                     context: "\(store.path): run '\(run.name)'")
@@ -73,12 +84,13 @@ public enum StabilityRunner {
         }
         let sweep = try StabilitySweep.run(raw: raw.table, averaged: averaged, ensembles: ensembles,
                                            windows: request.windows, alignment: request.alignment,
-                                           span: request.span, options: request.options)
+                                           span: span, options: request.options)
         var settings: [(String, String)] = [
             ("run", "\(run.name) (\(raw.table.steps.count) checkpoints)"),
             ("analysis span", describe(request.span, steps: raw.table.steps)),
             ("window sizes", request.windows.map(String.init).joined(separator: ", ")
-                + " (\(request.alignment.rawValue); positions without a full window dropped)"),
+                + " (\(request.alignment.rawValue); positions without a full window dropped"
+                + (request.windowsInsideSpan ? "; windows inside the span)" : ")")),
             ("MTV levels", "aggregate (dataset, category, AVG) and per example (mean over examples → datasets → categories)"),
             ("IS similarity", request.options.similarity.name),
             ("correctness threshold τ", String(request.options.correctnessThreshold)),

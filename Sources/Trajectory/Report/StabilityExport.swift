@@ -80,6 +80,17 @@ public enum StabilityExport {
         return TextTable.render(table)
     }
 
+    /// The cost of every method as an aligned text table.
+    public static func costText(_ costs: [MethodCost]) -> String {
+        var table = [["method", "n", "positions", "forward", "members' fwd", "seconds", "peak MB"]]
+        for c in costs where c.positions > 0 {
+            table.append([c.method.rawValue, String(c.window), String(c.positions), String(c.forwardPasses),
+                          String(c.memberForwardPasses), String(format: "%.1f", c.seconds),
+                          c.peakBytes.map { String($0 / 1_048_576) } ?? "–"])
+        }
+        return TextTable.render(table)
+    }
+
     static func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
 }
 

@@ -1,0 +1,117 @@
+import Evaluation
+import Foundation
+
+/// `kasane sweep`: the paper's first three experiments in one go over an analysis span of a run — the raw
+/// checkpoints, averaged models at every window (built in memory, `kasane eval --average-window`), ensembles at the
+/// same windows, stability and what each cost. Windows lie inside the span (a position counts only when all of its
+/// window's members are span checkpoints). Everything goes through the store, so a rerun evaluates and votes only
+/// what is missing.
+public struct SweepRequest: Sendable {
+    public var checkpoints: String
+    public var evalsets: String
+    public var evalOptions: EvalOptions
+    public var db: String
+    public var tokenizer: String?
+    public var runName: String?
+    /// Window sizes (> 1; the raw checkpoints are always part of the sweep).
+    public var windows: [Int]
+    /// The span: `--steps A:B` or `--last-fraction p` of the run's checkpoints.
+    public var steps: StepRange?
+    public var lastFraction: LastFraction?
+    public var options: StabilityOptions
+
+    public init(checkpoints: String, evalsets: String, evalOptions: EvalOptions, db: String, tokenizer: String? = nil,
+                runName: String? = nil, windows: [Int], steps: StepRange? = nil, lastFraction: LastFraction? = nil,
+                options: StabilityOptions = StabilityOptions()) {
+        self.checkpoints = checkpoints; self.evalsets = evalsets; self.evalOptions = evalOptions; self.db = db
+        self.tokenizer = tokenizer; self.runName = runName; self.windows = windows; self.steps = steps
+        self.lastFraction = lastFraction; self.options = options
+    }
+}
+
+public struct SweepResult: Sendable {
+    public var stability: StabilityResult
+    public var costs: [MethodCost]
+    public var drift: [DriftPair]
+}
+
+public enum WindowSweep {
+    public static func run(_ request: SweepRequest, events: TrajectoryEvents = TrajectoryEvents(),
+                           say: (String) -> Void = { _ in }) throws -> SweepResult {
+        guard request.steps?.stride == nil else {
+            throw TrajectoryError.invalidOption(option: "--steps", value: "A:B:stride",
+                                                expected: "a contiguous span A:B (windows are neighbouring checkpoints)")
+        }
+        let index = try CheckpointIndex(path: request.checkpoints).checkpoints
+        let span = try CheckpointIndex(path: request.checkpoints).select(steps: request.steps,
+                                                                         lastFraction: request.lastFraction)
+        guard let first = span.first, let last = span.last, span.count >= 2 else {
+            throw TrajectoryError.tooFewCheckpoints(needed: 2, found: span.count, context: "\(request.checkpoints): sweep span")
+        }
+        let spanSteps = Set(span.map(\.step))
+        let windows = request.windows.filter { $0 > 1 }
+        func evaluate(_ from: Int, averaging: AveragingRequest?) throws -> TrajectorySummary {
+            try TrajectoryEvaluation.run(TrajectoryRequest(
+                models: .run(folder: request.checkpoints, steps: StepRange(lower: from, upper: last.step),
+                             lastFraction: nil),
+                evalsets: request.evalsets, evalOptions: request.evalOptions, db: request.db,
+                tokenizer: request.tokenizer, runName: request.runName, averaging: averaging), events: events)
+        }
+
+        say("raw checkpoints: steps \(first.step)–\(last.step) (\(span.count))")
+        let raw = try evaluate(first.step, averaging: nil)
+        say("  \(raw.evaluatedExamples) examples evaluated, \(raw.skippedExamples) already stored")
+        for n in windows {
+            let window = CheckpointWindow(size: n)
+            // The first span checkpoint whose whole window lies in the span; later ones follow (the span is contiguous).
+            let target = index.indices.first { t in
+                spanSteps.contains(index[t].step)
+                    && (window.members(at: t, count: index.count).map { $0.allSatisfy { spanSteps.contains(index[$0].step) } } ?? false)
+            }
+            guard let target else {
+                say("averaged n=\(n): no span checkpoint has its whole window in the span")
+                continue
+            }
+            say("averaged n=\(n): steps \(index[target].step)–\(last.step)")
+            let summary = try evaluate(index[target].step, averaging: AveragingRequest(window: window))
+            say("  \(summary.evaluatedExamples) examples evaluated, \(summary.skippedExamples) already stored")
+        }
+
+        let store = try ResultStore(path: request.db)
+        let run = raw.run
+        try vote(store: store, run: run, spanSteps: spanSteps, windows: windows, say: say)
+        let stability = try StabilityRunner.run(store: store, request: StabilityRequest(
+            run: run.name, span: .steps(first.step...last.step), windows: [1] + windows, alignment: .trailing,
+            options: request.options, windowsInsideSpan: true), scorer: nil)
+        return SweepResult(stability: stability, costs: try SweepCosts.load(store: store, result: stability),
+                           drift: try store.drift(runName: run.name))
+    }
+
+    /// Ensembles over the span's raw checkpoints at each window, voted and stored unless every position already is.
+    static func vote(store: ResultStore, run: StoredRun, spanSteps: Set<Int>, windows: [Int],
+                     say: (String) -> Void) throws {
+        let loaded = try StoreTrajectoryLoader.load(store: store, run: run.id)
+        let keep = loaded.table.steps.indices.filter { spanSteps.contains(loaded.table.steps[$0]) }
+        let raw = LoadedTrajectory(table: loaded.table.restricted(to: keep), models: keep.map { loaded.models[$0] },
+                                   excluded: loaded.excluded)
+        let stored = try store.models(run: run.id, kind: .ensemble)
+        for n in windows {
+            let window = CheckpointWindow(size: n)
+            let positions = window.definedPositions(count: raw.table.steps.count)
+            guard !positions.isEmpty else { continue }
+            let have = Set(stored.filter { $0.spec.window == n && $0.spec.align == window.alignment.rawValue }.map(\.step))
+            let missing = positions.filter { !have.contains(raw.table.steps[$0]) }
+            guard !missing.isEmpty else {
+                say("ensemble n=\(n): \(positions.count) positions already stored")
+                continue
+            }
+            PeakMemory.reset()
+            let started = Date()
+            let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer(), only: missing)
+            let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: run.id)
+            let seconds = Date().timeIntervalSince(started) / Double(max(1, models.count))
+            for m in models { try store.recordCost(model: m.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
+            say("ensemble n=\(n): \(models.count) positions voted and stored")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Evaluation
+import Foundation
+import Testing
+@testable import Trajectory
+
+/// `kasane sweep` on tiny random checkpoints and real llm-jp-eval files: raw, averaged and ensembled trajectories
+/// over the span with windows inside it, stability, costs, and a rerun that does nothing again.
+@Test func sweepEvaluatesAveragesVotesOnceAndCosts() throws {
+    let dir = try TempDir("kasane-sweep"); defer { dir.cleanup() }
+    let run = dir.file("run")
+    for (k, step) in [100, 200, 300, 400].enumerated() {
+        try TinyCheckpoints.write((run as NSString).appendingPathComponent("checkpoint-\(step)"), seed: UInt64(k + 1))
+    }
+    var eval = EvalOptions()
+    eval.datasets = ["jamp", "jcommonsenseqa"]
+    eval.maxSamples = 4
+    eval.shots = 2
+    eval.batchSize = 2
+    let db = dir.file("r.sqlite")
+    let request = SweepRequest(checkpoints: run, evalsets: TinyCheckpoints.evalsets, evalOptions: eval, db: db,
+                               tokenizer: TinyCheckpoints.tokenizer, windows: [2, 3],
+                               steps: StepRange(lower: 200, upper: 400),
+                               options: StabilityOptions(bootstrapResamples: 50))
+    let first = try WindowSweep.run(request)
+    let rows = first.stability.sweep.map { "\($0.method.rawValue)\($0.window):\($0.summary.steps)" }
+    // Windows inside the span 200–400: n=2 at 300 and 400, n=3 only at 400 (one position, so no MTV row).
+    #expect(rows == ["raw1:[200, 300, 400]", "raw2:[300, 400]", "average2:[300, 400]", "ensemble2:[300, 400]"])
+
+    let store = try ResultStore(path: db, readOnly: true)
+    let stored = try store.models(run: first.stability.run.id)
+    #expect(stored.filter { $0.kind == .raw }.map(\.step).sorted() == [200, 300, 400])  // 100 is outside the span
+    #expect(stored.filter { $0.kind == .average && $0.spec.window == 2 }.map(\.spec.members).sorted { $0[0] < $1[0] }
+            == [[200, 300], [300, 400]])
+    #expect(stored.filter { $0.kind == .average && $0.spec.window == 3 }.map(\.spec.members) == [[200, 300, 400]])
+    #expect(stored.filter { $0.kind == .ensemble && $0.spec.window == 2 }.count == 2)
+
+    let costs = Dictionary(first.costs.map { ("\($0.method.rawValue)\($0.window)", $0) }, uniquingKeysWith: { a, _ in a })
+    #expect(costs["raw1"]?.positions == 3 && (costs["raw1"]?.forwardPasses ?? 0) >= 3 * 8)
+    #expect(costs["average2"]?.positions == 2 && (costs["average2"]?.forwardPasses ?? 0) >= 2 * 8)
+    #expect(costs["ensemble2"]?.forwardPasses == 0 && costs["ensemble2"]?.memberForwardPasses == costs["raw1"]?.forwardPasses)
+    #if os(Linux)
+    #expect((costs["raw1"]?.peakBytes ?? 0) > 1_000_000)
+    #endif
+    #expect(first.stability.sweep.first { $0.method == .average }?.levelStatistics?["NLI"] != nil)
+
+    func counts() throws -> [Int] {
+        try ["timings", "model_costs", "models", "predictions"].map {
+            try store.connection.query("SELECT count(*) FROM \($0)").first?.first?.int ?? -1
+        }
+    }
+    let before = try counts()
+    let again = try WindowSweep.run(request)
+    #expect(try counts() == before)  // nothing evaluated, averaged or voted again
+    #expect(again.stability.sweep.map { "\($0.method.rawValue)\($0.window):\($0.summary.steps)" } == rows)
+}
