@@ -97,7 +97,8 @@ enum LevelBootstrap {
             var stats = LevelStatistics(meanScoreCI: ExampleStatistics.interval(means),
                                         mtvCI: ExampleStatistics.interval(mtvs), band: band,
                                         resampledDatasets: resampled, fixedDatasets: members.count - resampled)
-            if let rawDrawn = rawSamples[name], let rawSeen = observedRaw?[name] {
+            // A level with nothing resampled has no sampling distribution to test against.
+            if resampled > 0, let rawDrawn = rawSamples[name], let rawSeen = observedRaw?[name] {
                 let meanDiffs = zip(drawn, rawDrawn).map { (SeriesMetrics.mean($0) ?? 0) - (SeriesMetrics.mean($1) ?? 0) }
                 let mtvDiffs = zip(drawn, rawDrawn).map {
                     (SeriesMetrics.meanTotalVariation($0) ?? 0) - (SeriesMetrics.meanTotalVariation($1) ?? 0)
