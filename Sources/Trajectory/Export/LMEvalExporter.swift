@@ -96,6 +96,8 @@ struct LMEvalExporter {
                 "target_hash": .string(SHA256.hex(p.gold)),
             ]
             for (metric, value) in p.metrics { record[metric] = .finite(value) }
+            // generate_until samples have no log-prob field: they go beside the per-sample metric values.
+            record.merge(StoreExporter.logprobFields(p.logprobs)) { _, new in new }
             try writer.write(JSONLines.line(record))
         }
         try writer.finish()
