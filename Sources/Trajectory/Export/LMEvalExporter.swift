@@ -108,7 +108,9 @@ struct LMEvalExporter {
         switch model.kind {
         case .raw: return "\(base)/step\(model.step)"
         case .average, .ensemble:
-            return "\(base)/\(model.kind.rawValue)-n\(model.spec.window)\(model.spec.align.isEmpty ? "" : "-\(model.spec.align)")-step\(model.step)"
+            // A confidence ensemble is named apart from the majority one of the same window (both may be stored).
+            let vote = model.kind == .ensemble && EnsembleVote(weightsLabel: model.spec.weights) == .confidence ? "-confidence" : ""
+            return "\(base)/\(model.kind.rawValue)-n\(model.spec.window)\(model.spec.align.isEmpty ? "" : "-\(model.spec.align)")\(vote)-step\(model.step)"
         }
     }
 
