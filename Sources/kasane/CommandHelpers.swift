@@ -19,10 +19,13 @@ func peakResidentBytes() -> Int {
     return Int(usage.ru_maxrss) * 1024
 }
 
-/// Writes `text` to stdout or to a file.
+/// Writes `text` to stdout or to a file: whole or not at all (temp file + rename) for a regular file, straight into
+/// anything else (`/dev/null`, `/dev/stdout`, a FIFO), where a rename would replace the device node itself.
 func emit(_ text: String, to path: String?) throws {
     if let path {
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        let atomically = type == nil || type == .typeRegular
+        do { try text.write(toFile: path, atomically: atomically, encoding: .utf8) } catch {
             throw CommandError.output(path: path, reason: "cannot write (\(error.localizedDescription))")
         }
     } else {

@@ -38,13 +38,15 @@ public struct TrajectoryRequest: Sendable {
     /// Timings per checkpoint and dataset are appended to this file.
     public var log: String?
     public var averaging: AveragingRequest?
+    /// A COMET model folder (wmt22-comet-da): comet_wmt22 is computed for the datasets that list it (MT).
+    public var comet: String?
 
     public init(models: ModelSelection, evalsets: String, evalOptions: EvalOptions, db: String,
                 tokenizer: String? = nil, journal: ResultStore.Journal = .wal, runName: String? = nil,
-                verify: Bool = false, log: String? = nil, averaging: AveragingRequest? = nil) {
+                verify: Bool = false, log: String? = nil, averaging: AveragingRequest? = nil, comet: String? = nil) {
         self.models = models; self.evalsets = evalsets; self.evalOptions = evalOptions; self.db = db
         self.tokenizer = tokenizer; self.journal = journal; self.runName = runName; self.verify = verify
-        self.log = log; self.averaging = averaging
+        self.log = log; self.averaging = averaging; self.comet = comet
     }
 }
 
@@ -81,6 +83,7 @@ public enum TrajectoryEvaluation {
             throw TrajectoryError.selection("no checkpoint selected and no --tokenizer")
         }
         let suite = try loadEvalSuite(root: request.evalsets, options: request.evalOptions)
+        let comet = try request.comet.map(CometSegmentScorer.init(folder:))   // before the store: a bad folder writes nothing
         let store = try ResultStore(path: request.db, journal: request.journal)
         let settings = RunKeys.settings(request.evalOptions, tokenizerSHA256: try tokenizerHash(tokenizerPath))
         let tokenizer = try Tokenizer.load(path: tokenizerPath)
@@ -89,7 +92,7 @@ public enum TrajectoryEvaluation {
         let runner = TrajectoryRunner(
             store: store, suite: suite, evalOptions: request.evalOptions,
             options: .init(runName: runName, source: source, settings: settings, verify: request.verify, variant: variant),
-            log: try RunLog(path: request.log), events: events) { checkpoint in
+            log: try RunLog(path: request.log), events: events, segmentScorer: comet) { checkpoint in
                 try LlamaGenerator(model: try loadModel(checkpoint, averaged: averaged), tokenizer: tokenizer)
             }
         planned(TrajectoryPlan(checkpoints: selected.count, datasets: suite.count,
