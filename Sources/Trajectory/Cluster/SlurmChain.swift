@@ -13,7 +13,17 @@ public struct SlurmResources: Sendable, Equatable {
     /// Passed through to every sbatch call as they are (e.g. `--constraint=cpu`).
     public var extraArguments: [String] = []
 
-    public init() {}
+    public init(partition: String? = nil, account: String? = nil, qos: String? = nil, time: String? = nil,
+                cpusPerTask: Int? = nil, mem: String? = nil, maxParallel: Int? = nil, extraArguments: [String] = []) {
+        self.partition = partition
+        self.account = account
+        self.qos = qos
+        self.time = time
+        self.cpusPerTask = cpusPerTask
+        self.mem = mem
+        self.maxParallel = maxParallel
+        self.extraArguments = extraArguments
+    }
 
     var directives: [String] {
         var lines: [String] = []

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Trajectory
 
 struct EnsembleCommand: AsyncParsableCommand {
@@ -12,17 +11,12 @@ struct EnsembleCommand: AsyncParsableCommand {
         window are skipped.
         """)
 
-    @Option(help: "The SQLite result store.")
-    var db: String
-    @Option(help: "Run name, when the store holds several runs.")
-    var run: String?
-    @Option(help: "Window size(s), e.g. 5 or 2,5,10.")
-    var window: String
-    @Option(help: "Window alignment: trailing or centred.")
-    var align: WindowAlignment = .trailing
+    @OptionGroup var store: RunInStoreOptions
+    @Option(help: "Window size(s), e.g. 5 or 2,5,10.") var window: String
+    @Option(help: "Window alignment: trailing or centred.") var align: WindowAlignment = .trailing
 
     func run() async throws {
-        let result = try EnsembleRun.run(db: db, run: run, sizes: try StabilityRequest.parseWindows(window),
+        let result = try EnsembleRun.run(db: store.db, run: store.run, sizes: try StabilityRequest.parseWindows(window),
                                          alignment: align)
         for (name, reason) in result.excluded { print("left out \(name): \(reason)") }
         for window in result.windows { print(window.line) }
