@@ -11,7 +11,6 @@ extension TrainingModel {
         let c = config, N = rows, D = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize
         let L = layout
         let qkvWidth = c.qDim + 2 * c.kvDim
-        let T = seqLen, H = c.numHeads, KV = c.numKVHeads, hd = c.headDim
         let shape = attentionShape
         let workers = self.workers
         let dx = self.dx.baseAddress!, dxn = self.dxn.baseAddress!

@@ -22,7 +22,6 @@ extension TrainingModel {
         }
         let L = layout
         let qkvWidth = c.qDim + 2 * c.kvDim
-        let T = seqLen, H = c.numHeads, KV = c.numKVHeads, hd = c.headDim
         let shape = attentionShape
         let workers = self.workers
         let tok = UnsafePointer(tokens.baseAddress!)
