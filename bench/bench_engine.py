@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Engine benchmark driver (run through bench/bench_engine.sh). In one run, on one llm-jp-3-150m-shaped checkpoint:
-Kasane (`kasane generate --timing`), transformers/torch fp32 and llama.cpp F32, each with the same thread count.
-Prints a Markdown table with ratios and writes the raw numbers to .build-bench/engine-results.json."""
+Kasane (`kasane generate --timing`), transformers/torch fp32 and llama.cpp F32, each with the same thread count,
+in --rounds interleaved rounds. Prints a Markdown table of medians with ratios and writes every round's numbers to
+.build-bench/engine-results-<checkpoint>.json."""
 import argparse
 import datetime
 import json
@@ -45,6 +46,13 @@ def kasane_numbers(kasane, ckpt, prompts, steps, env, repeats):
     }
 
 
+def median(values):
+    v = sorted(x for x in values if x is not None)
+    if not v:
+        return None
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
 def fmt(v):
     return "–" if v is None else f"{v:,.1f}"
 
@@ -53,76 +61,117 @@ def ratio(a, b):
     return "–" if a is None or b is None or b == 0 else f"{a / b:.2f}×"
 
 
+def spread(values):
+    v = [x for x in values if x is not None]
+    return f" ({min(v):,.1f}–{max(v):,.1f})" if len(v) > 1 else ""
+
+
+def ensure_prompts(ckpt):
+    """prompts.json for checkpoints made by make_random_bf16_llama.py (seeded ids of real tokenizer pieces)."""
+    path = os.path.join(ckpt, "prompts.json")
+    if not os.path.exists(path):
+        import random
+        g = random.Random(1)
+        json.dump({"prefill": [g.randrange(3, 99574) for _ in range(512)],
+                   "decode": [g.randrange(3, 99574) for _ in range(128)]}, open(path, "w"))
+    return json.load(open(path))
+
+
+KEYS = [("prefill_tokens_per_second", "prefill 512 tok, tokens/s"),
+        ("decode1_tokens_per_second", "decode batch 1, tokens/s"),
+        ("decode8_tokens_per_second", "decode batch 8, tokens/s")]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kasane", default=os.path.join(ROOT, ".build", "release", "kasane"))
+    ap.add_argument("--checkpoint", default=os.path.join(BENCH, "llmjp150m"),
+                    help="checkpoint folder (default: the 150m-shaped one bench_engine.sh makes)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=64)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="interleaved rounds (Kasane then torch then llama.cpp each round); medians are reported")
     ap.add_argument("--skip", default="", help="comma list of engines to skip: kasane,torch,llamacpp")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
-    ckpt = os.path.join(BENCH, "llmjp150m")
-    gguf_path = os.path.join(BENCH, "llmjp150m-f32.gguf")
-    prompts = json.load(open(os.path.join(ckpt, "prompts.json")))
+    ckpt = os.path.abspath(args.checkpoint)
+    name = os.path.basename(ckpt.rstrip("/"))
+    gguf_path = os.path.join(BENCH, f"{name}-f32.gguf")
+    prompts = ensure_prompts(ckpt)
+    config = json.load(open(os.path.join(ckpt, "config.json")))
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads),
                KASANE_THREADS=str(args.threads))
     results = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "machine": platform.processor() or platform.machine(), "threads": args.threads, "steps": args.steps,
-               "load_average": os.getloadavg()}
+               "checkpoint": name, "load_average_start": os.getloadavg(), "rounds": []}
     notes = []
-
-    if "kasane" not in skip and os.access(args.kasane, os.X_OK):
-        results["doctor"] = run_json([args.kasane, "doctor", "--json"], env=env)
-        try:
-            results["kasane"] = kasane_numbers(args.kasane, ckpt, prompts, args.steps, env, args.repeats)
-        except RuntimeError as e:
-            notes.append(f"kasane: {e}")
-    elif "kasane" not in skip:
-        notes.append(f"kasane: {args.kasane} not built")
+    engines = []
+    if "kasane" not in skip:
+        if os.access(args.kasane, os.X_OK):
+            results["doctor"] = run_json([args.kasane, "doctor", "--json"], env=env)
+            engines.append(("kasane", lambda: kasane_numbers(args.kasane, ckpt, prompts, args.steps, env, 1)))
+        else:
+            notes.append(f"kasane: {args.kasane} not built")
     if "torch" not in skip:
-        results["torch"] = run_json([sys.executable, "bench/anchor_torch.py", ckpt, "--steps", str(args.steps),
-                                     "--threads", str(args.threads)], env=env)
+        engines.append(("torch", lambda: run_json([sys.executable, "bench/anchor_torch.py", ckpt, "--steps",
+                                                   str(args.steps), "--threads", str(args.threads)], env=env)))
     if "llamacpp" not in skip:
         try:
             import llama_cpp  # noqa: F401
             subprocess.run([sys.executable, "bench/make_gguf.py", ckpt, gguf_path], cwd=ROOT, check=True,
                            stdout=subprocess.DEVNULL)
-            results["llamacpp"] = run_json([sys.executable, "bench/anchor_llamacpp.py", gguf_path,
-                                            os.path.join(ckpt, "prompts.json"), "--steps", str(args.steps),
-                                            "--threads", str(args.threads)], env=env)
+            with open(os.path.join(BENCH, f"{name}-prompts.json"), "w") as f:
+                json.dump(prompts, f)
+            engines.append(("llamacpp", lambda: run_json(
+                [sys.executable, "bench/anchor_llamacpp.py", gguf_path, os.path.join(BENCH, f"{name}-prompts.json"),
+                 "--steps", str(args.steps), "--threads", str(args.threads)], env=env)))
         except ImportError:
-            notes.append("llama.cpp: llama-cpp-python is not installed (pip install llama-cpp-python)")
-        except RuntimeError as e:
-            notes.append(f"llama.cpp: {e}")
-
-    with open(os.path.join(BENCH, "engine-results.json"), "w") as f:
+            notes.append("llama.cpp: llama-cpp-python is not installed (pip install llama-cpp-python: a from-source"
+                         " build of about 20 minutes on an idle 2-core machine; pip caches the wheel outside the repo)")
+    # Interleaved: a burst of load on the machine hits every engine alike instead of one engine's whole series.
+    for r in range(args.rounds):
+        row = {"load_average": os.getloadavg()[0]}
+        for engine, measure in engines:
+            try:
+                row[engine] = measure()
+            except RuntimeError as e:
+                notes.append(f"{engine} round {r + 1}: {e}")
+        results["rounds"].append(row)
+        print(f"round {r + 1}/{args.rounds} done (load {row['load_average']:.2f})", file=sys.stderr)
+    results["load_average_end"] = os.getloadavg()
+    med = {engine: {key: median(row.get(engine, {}).get(key) for row in results["rounds"]) for key, _ in KEYS}
+           for engine, _ in engines}
+    results["medians"] = med
+    with open(os.path.join(BENCH, f"engine-results-{name}.json"), "w") as f:
         json.dump(results, f, indent=1)
 
-    k, t, l = results.get("kasane", {}), results.get("torch", {}), results.get("llamacpp", {})
-    print(f"Engine benchmark, {results['date']}, {args.threads} threads, load average {results['load_average'][0]:.1f}")
+    k, t, l = med.get("kasane", {}), med.get("torch", {}), med.get("llamacpp", {})
+    loads = [row["load_average"] for row in results["rounds"]]
+    print(f"Engine benchmark on {name}, {results['date']}, {args.threads} threads, {args.rounds} interleaved rounds,"
+          f" load average {min(loads):.2f}–{max(loads):.2f} at round starts")
     if "doctor" in results:
         d = results["doctor"]
         print(f"CPU {d['cpu']}; OpenBLAS core {d['blas_core']}; sgemm {d['sgemm']['gflops']} GFLOP/s")
     print()
-    print("| measure | Kasane | torch fp32 | llama.cpp F32 | Kasane / torch | Kasane / llama.cpp |")
+    print("| measure (median, range) | Kasane | torch fp32 | llama.cpp F32 | Kasane / torch | Kasane / llama.cpp |")
     print("|---|---|---|---|---|---|")
-    for key, label in [("prefill_tokens_per_second", "prefill 512 tok, tokens/s"),
-                       ("decode1_tokens_per_second", "decode batch 1, tokens/s"),
-                       ("decode8_tokens_per_second", "decode batch 8, tokens/s")]:
+    for key, label in KEYS:
+        series = {e: [row.get(e, {}).get(key) for row in results["rounds"]] for e, _ in engines}
         kv, tv, lv = k.get(key), t.get(key), l.get(key)
-        print(f"| {label} | {fmt(kv)} | {fmt(tv)} | {fmt(lv)} | {ratio(kv, tv)} | {ratio(kv, lv)} |")
-    if k and "doctor" in results and k.get("parameters"):
+        print(f"| {label} | {fmt(kv)}{spread(series.get('kasane', []))} | {fmt(tv)}{spread(series.get('torch', []))}"
+              f" | {fmt(lv)}{spread(series.get('llamacpp', []))} | {ratio(kv, tv)} | {ratio(kv, lv)} |")
+    kasane_rows = [row["kasane"] for row in results["rounds"] if "kasane" in row]
+    if kasane_rows and "doctor" in results and kasane_rows[0].get("parameters"):
         # Prefill FLOPs ≈ 2 · non-embedding parameters · tokens (+ attention, small at 512), lm_head on one row only.
-        params = k["parameters"]
-        vocab, hidden = 99584, 512
+        params = kasane_rows[0]["parameters"]
+        vocab, hidden = config["vocab_size"], config["hidden_size"]
         body = params - 2 * vocab * hidden
         gflops = 2 * body * k["prefill_tokens_per_second"] / 1e9
         print(f"\nKasane prefill runs at about {gflops:.1f} GFLOP/s of matrix work "
               f"= {gflops / results['doctor']['sgemm']['gflops'] * 100:.0f}% of the doctor sgemm figure")
-        fp32_bytes = params * 4
-        print(f"Kasane peak RSS {k['peak_rss_bytes'] / 1e6:,.0f} MB; fp32 weights {fp32_bytes / 1e6:,.0f} MB "
-              f"(ratio {k['peak_rss_bytes'] / fp32_bytes:.2f})")
+        rss = max(r.get("peak_rss_bytes", 0) for r in kasane_rows)
+        print(f"Kasane peak RSS {rss / 1e6:,.0f} MB; fp32 weights {params * 4 / 1e6:,.0f} MB "
+              f"(ratio {rss / (params * 4):.2f})")
     for n in notes:
         print(f"\nnote: {n}")
 

@@ -63,6 +63,16 @@ import Testing
         #expect(csv.count == 1 + 3 * (1 + 5 + 2))
     }
 
+    /// `--json /dev/null` writes into the device: an atomic write (temp file + rename) would replace the device node
+    /// with a regular file, and as root break /dev/null for the whole machine.
+    @Test func writingAnExportToADeviceLeavesTheDevice() throws {
+        let dir = try TempDir("kasane-drift"); defer { dir.cleanup() }
+        #expect(try KasaneBinary.run(["drift", "--checkpoints", Self.folder, "--db", dir.file("r.sqlite"),
+                                      "--json", "/dev/null"]) == 0)
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial, "/dev/null was replaced (repair: rm /dev/null; mknod -m 666 /dev/null c 1 3)")
+    }
+
     @Test func tooFewOrMismatchedCheckpointsAreClearErrors() throws {
         let checkpoints = try CheckpointIndex(path: Self.folder).checkpoints
         #expect(throws: TrajectoryError.self) { try ParameterDrift.measure([checkpoints[0]]) }

@@ -64,7 +64,8 @@ struct MTRun {
     }
 
     /// Evaluates two checkpoints (steps 10 and 20) into a new store.
-    func evaluate(_ bleu: BleuMode, into path: String, checkpoints dir: TempDir) throws -> ResultStore {
+    func evaluate(_ bleu: BleuMode, into path: String, checkpoints dir: TempDir,
+                  segmentScorer: (any SegmentScorer)? = nil) throws -> ResultStore {
         for step in [10, 20] where !FileManager.default.fileExists(atPath: dir.file("ckpt/step\(step)")) {
             try writeFakeCheckpoint(dir.file("ckpt/step\(step)"), seed: Float(step))
         }
@@ -74,7 +75,7 @@ struct MTRun {
         let runner = TrajectoryRunner(store: store, suite: suite, evalOptions: o,
                                       options: .init(runName: "run", source: "ckpt",
                                                      settings: RunKeys.settings(o, tokenizerSHA256: "t")),
-                                      log: try RunLog(path: nil)) { checkpoint in
+                                      log: try RunLog(path: nil), segmentScorer: segmentScorer) { checkpoint in
             ListGenerator(answers: checkpoint.step == 10 ? preds : other)
         }
         _ = try runner.run(try CheckpointIndex(path: dir.file("ckpt")).checkpoints)

@@ -128,7 +128,8 @@ public enum Scoring {
         return Aggregate(categories: categories, avg: avg, labels: labels, notComputed: missing)
     }
 
-    /// Scores a dataset from its complete set of records (any order).
+    /// Scores a dataset from its complete set of records (any order). Model-based metrics every record carries a
+    /// segment score for (COMET, see `SegmentScorer`) are their mean.
     public static func score(_ dataset: EvalDataset, records: [PredictionRecord], bleu: BleuMode,
                              supplied: [String: Double] = [:]) throws -> DatasetScore {
         let sorted = records.sorted { $0.index < $1.index }
@@ -136,7 +137,8 @@ public enum Scoring {
             throw EvaluationError.scoring(dataset: dataset.name, field: "predictions",
                                           detail: "has \(sorted.count) records for \(dataset.samples.count) samples")
         }
+        let stored = modelBasedMeans(metrics: dataset.metrics, perExample: sorted.map(\.metrics))
         return try score(dataset: dataset.name, metrics: dataset.metrics, predictions: sorted.map(\.prediction),
-                         golds: sorted.map(\.gold), bleu: bleu, supplied: supplied)
+                         golds: sorted.map(\.gold), bleu: bleu, supplied: supplied.merging(stored) { given, _ in given })
     }
 }

@@ -9,13 +9,32 @@ public struct ScoringRescorer: DatasetRescorer {
     }
 
     public func rescore(_ dataset: DatasetSeries, predictions: [String]) throws -> RescoredDataset {
-        let (score, perExample) = try score(dataset: dataset.dataset, metrics: dataset.metrics, predictions: predictions,
-                                            golds: dataset.examples.map(\.gold))
+        let carried = Self.segmentScores(dataset, predictions: predictions)
+        var (score, perExample) = try score(dataset: dataset.dataset, metrics: dataset.metrics, predictions: predictions,
+                                            golds: dataset.examples.map(\.gold),
+                                            supplied: Scoring.modelBasedMeans(metrics: dataset.metrics, perExample: carried))
+        for i in perExample.indices where i < carried.count { perExample[i].merge(carried[i]) { _, kept in kept } }
         guard let main = score.main else {
             throw TrajectoryError.inconsistentTable(
                 dataset: dataset.dataset, reason: "main metric '\(score.mainMetric)' is not computed, cannot rescore")
         }
         return RescoredDataset(perExample: perExample, metrics: score.metrics, main: main)
+    }
+
+    /// The stored segment scores of a model-based ⭐ metric (COMET) for voted predictions: a voted prediction is one
+    /// of the members' predictions, and its segment score depends only on (source, prediction, gold), so the score
+    /// a member got for the same text is reused instead of running the model again. Empty when the ⭐ metric is not
+    /// model-based or some prediction has no stored score.
+    static func segmentScores(_ dataset: DatasetSeries, predictions: [String]) -> [[String: Double]] {
+        guard MetricName(rawValue: dataset.mainMetric)?.isModelBased == true, dataset.scale == 1,
+              predictions.count == dataset.examples.count else { return [] }
+        var out: [[String: Double]] = []
+        for (example, prediction) in zip(dataset.examples, predictions) {
+            guard let t = example.predictions.firstIndex(of: prediction),
+                  let value = example.scores?[t], value.isFinite else { return [] }
+            out.append([dataset.mainMetric: value])
+        }
+        return out
     }
 
     /// The dataset score and per-example values of a full set of predictions: what ensembles and `rescore` store.

@@ -38,13 +38,15 @@ public struct TrajectoryRequest: Sendable {
     /// Timings per checkpoint and dataset are appended to this file.
     public var log: String?
     public var averaging: AveragingRequest?
+    /// A COMET model folder (wmt22-comet-da): comet_wmt22 is computed for the datasets that list it (MT).
+    public var comet: String?
 
     public init(models: ModelSelection, evalsets: String, evalOptions: EvalOptions, db: String,
                 tokenizer: String? = nil, journal: ResultStore.Journal = .wal, runName: String? = nil,
-                verify: Bool = false, log: String? = nil, averaging: AveragingRequest? = nil) {
+                verify: Bool = false, log: String? = nil, averaging: AveragingRequest? = nil, comet: String? = nil) {
         self.models = models; self.evalsets = evalsets; self.evalOptions = evalOptions; self.db = db
         self.tokenizer = tokenizer; self.journal = journal; self.runName = runName; self.verify = verify
-        self.log = log; self.averaging = averaging
+        self.log = log; self.averaging = averaging; self.comet = comet
     }
 }
 
@@ -60,6 +62,7 @@ public struct TrajectoryPlan {
     let settings: StoreSettings
     let tokenizer: Tokenizer
     let averaged: CheckpointAveraging?
+    let comet: CometSegmentScorer?
 
     public init(_ request: TrajectoryRequest) throws {
         var (source, selected, runName) = try TrajectoryEvaluation.select(request.models)
@@ -76,11 +79,15 @@ public struct TrajectoryPlan {
             throw TrajectoryError.selection("no checkpoint selected and no --tokenizer")
         }
         suite = try loadEvalSuite(root: request.evalsets, options: request.evalOptions)
+        comet = try request.comet.map(CometSegmentScorer.init(folder:))   // before the store: a bad folder writes nothing
         store = try ResultStore(path: request.db, journal: request.journal)
         settings = RunKeys.settings(request.evalOptions,
                                     tokenizerSHA256: try TrajectoryEvaluation.tokenizerHash(tokenizerPath))
         tokenizer = try Tokenizer.load(path: tokenizerPath)
-        self.request = request; self.checkpoints = selected; self.runName = runName; self.source = source
+        self.request = request
+        self.checkpoints = selected
+        self.runName = runName
+        self.source = source
         self.averaged = averaged
     }
 
@@ -112,7 +119,8 @@ extension TrajectoryRunner where Generator == LlamaGenerator {
         self.init(store: plan.store, suite: plan.suite, evalOptions: plan.request.evalOptions,
                   options: .init(runName: plan.runName, source: plan.source, settings: plan.settings,
                                  verify: plan.request.verify, variant: variant),
-                  log: try RunLog(path: plan.request.log), events: events, makeGenerator: plan.generator)
+                  log: try RunLog(path: plan.request.log), events: events, segmentScorer: plan.comet,
+                  makeGenerator: plan.generator)
     }
 }
 

@@ -32,11 +32,16 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
     private let options: Options
     private let log: RunLog
     private let events: TrajectoryEvents
+    private let segmentScoring: SegmentScoreFilling?
 
+    /// With `segmentScorer` (COMET), every record of a dataset listing its metric gets a segment score, and the
+    /// dataset's value is their mean.
     public init(store: ResultStore, suite: [EvalDataset], evalOptions: EvalOptions, options: Options, log: RunLog,
-                events: TrajectoryEvents = TrajectoryEvents(), makeGenerator: @escaping (Checkpoint) throws -> Generator) {
+                events: TrajectoryEvents = TrajectoryEvents(), segmentScorer: (any SegmentScorer)? = nil,
+                makeGenerator: @escaping (Checkpoint) throws -> Generator) {
         self.store = store; self.suite = suite; self.evalOptions = evalOptions; self.options = options
         self.log = log; self.events = events; self.makeGenerator = makeGenerator
+        segmentScoring = segmentScorer.map(SegmentScoreFilling.init)
     }
 
     public func run(_ checkpoints: [Checkpoint]) throws -> TrajectorySummary {
@@ -102,7 +107,16 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
                 }
                 stored += expected
                 if expected == 0 { continue }
-                let inPlan = Array(predictions.prefix(while: { $0.index < expected }))
+                var inPlan = Array(predictions.prefix(while: { $0.index < expected }))
+                if let filling = segmentScoring {
+                    let scoringStart = Date()
+                    if let filled = try filling.fill(inPlan, of: suite[d]), !filled.scored.isEmpty {
+                        try store.insertPredictions(filled.scored, model: model.id, dataset: dataset.id, replace: true)
+                        inPlan = filled.all
+                        log.write("step=\(checkpoint.step) dataset=\(dataset.name) \(filling.scorer.metric)"
+                                  + " segments=\(filled.scored.count) seconds=\(Self.f(Date().timeIntervalSince(scoringStart)))")
+                    }
+                }
                 try store.setScore(try Scoring.score(suite[d], records: inPlan, bleu: evalOptions.bleu),
                                    model: model.id, dataset: dataset.id)
             }

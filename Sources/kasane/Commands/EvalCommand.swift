@@ -31,7 +31,7 @@ struct EvalCommand: AsyncParsableCommand {
         return TrajectoryRequest(models: selection.selection, evalsets: evaluation.evalsets,
                                  evalOptions: evaluation.evalOptions, db: db, tokenizer: evaluation.tokenizer,
                                  journal: store.journal, runName: selection.runName, verify: store.verify,
-                                 log: store.log, averaging: averaging.request)
+                                 log: store.log, averaging: averaging.request, comet: evaluation.comet)
     }
 
     func run() async throws {

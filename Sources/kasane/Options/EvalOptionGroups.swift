@@ -20,6 +20,8 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "llm-jp-eval custom_prompt_template ({instruction}, {few_shots_text}, {input}).")
     var promptTemplate: String?
     @Option(help: "llm-jp-eval custom_fewshots_template ({input}, {output}).") var fewshotsTemplate: String?
+    @Option(help: ArgumentHelp("COMET model folder (Unbabel/wmt22-comet-da, docs/COMET.md): computes comet_wmt22, MT's v1.4.1 metric.", valueName: "dir"))
+    var comet: String?
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1") }

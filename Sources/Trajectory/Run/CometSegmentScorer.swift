@@ -1,0 +1,19 @@
+import Comet
+import Evaluation
+import Foundation
+
+/// `comet_wmt22` segment scores from a native COMET model folder (`kasane eval --comet DIR`, docs/COMET.md).
+public final class CometSegmentScorer: SegmentScorer {
+    public let metric = MetricName.cometWmt22.rawValue
+    public let folder: String
+    private let model: CometModel
+
+    public init(folder: String) throws {
+        self.folder = folder
+        model = try CometModel(folder: URL(fileURLWithPath: folder))
+    }
+
+    public func segmentScores(sources: [String], translations: [String], references: [String]) throws -> [Double] {
+        try model.score(sources: sources, translations: translations, references: references).segments
+    }
+}

@@ -1,0 +1,69 @@
+import Evaluation
+import Foundation
+import Testing
+@testable import Trajectory
+
+/// A stand-in COMET whose segment score is worked out by hand: 1 for a translation equal to its reference, 0.25
+/// otherwise. It counts the triples it scored and checks the source is the sample's input.
+private final class EqualityScorer: SegmentScorer {
+    let metric = "comet_wmt22"
+    var scored = 0
+    func segmentScores(sources: [String], translations: [String], references: [String]) throws -> [Double] {
+        scored += translations.count
+        #expect(sources.allSatisfy { $0.hasPrefix("原文") })
+        return zip(translations, references).map { $0 == $1 ? 1 : 0.25 }
+    }
+}
+
+@Suite struct SegmentScoringTests {
+    /// `eval --comet`: every MT record gets its segment score, the dataset's comet_wmt22 is their mean and becomes
+    /// the MT category (no BLEU stand-in); a rerun scores nothing again; ensembles reuse the members' scores.
+    @Test func cometSegmentsAreStoredAveragedIntoMTAndReusedByEnsembles() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let mt = try MTRun(dir: dir)
+        let scorer = EqualityScorer()
+        let db = dir.file("a.sqlite")
+        let store = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: scorer)
+        #expect(scorer.scored == 2 * mt.golds.count)
+        let run = try store.run(named: "run")
+        let dataset = try #require(try store.datasets(run: run.id).first { $0.name == "alt-j-to-e" })
+        for model in try store.models(run: run.id) {
+            let rows = try store.predictions(model: model.id, dataset: dataset.id)
+            let expected = rows.map { $0.prediction == $0.gold ? 1.0 : 0.25 }
+            #expect(rows.map { $0.metrics["comet_wmt22"] ?? .nan } == expected)
+            let mean = expected.reduce(0, +) / Double(expected.count)
+            let score = try #require(try store.scores(model: model.id).first { $0.dataset == "alt-j-to-e" })
+            #expect(score.mainMetric == "comet_wmt22" && score.metrics["comet_wmt22"] == mean && score.main == mean)
+            #expect(try store.aggregates(model: model.id)["MT"] == mean)
+        }
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: scorer)
+        #expect(scorer.scored == 2 * mt.golds.count)   // nothing scored twice
+
+        let ensembles = try EnsembleRun.run(db: db, run: nil, sizes: [2], alignment: .trailing)
+        #expect(ensembles.windows.count == 1)
+        let ensembled = try #require(try store.models(run: run.id, kind: .ensemble).first)
+        let voted = try store.predictions(model: ensembled.id, dataset: dataset.id)
+        let expected = voted.map { $0.prediction == $0.gold ? 1.0 : 0.25 }
+        #expect(voted.map { $0.metrics["comet_wmt22"] ?? .nan } == expected)
+        let score = try #require(try store.scores(model: ensembled.id).first { $0.dataset == "alt-j-to-e" })
+        #expect(score.mainMetric == "comet_wmt22" && score.main == expected.reduce(0, +) / Double(expected.count))
+        #expect(scorer.scored == 2 * mt.golds.count)   // the ensemble ran no scorer
+    }
+
+    /// Without a scorer, a resumed store gets the segment scores it lacks when `--comet` is given later.
+    @Test func aStoreEvaluatedWithoutCometGetsItsSegmentsOnARerunWithComet() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let mt = try MTRun(dir: dir)
+        let db = dir.file("a.sqlite")
+        let store = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir)
+        let run = try store.run(named: "run")
+        let first = try #require(try store.models(run: run.id).first)
+        let before = try #require(try store.scores(model: first.id).first { $0.dataset == "alt-j-to-e" })
+        #expect(before.mainMetric == "bleu_en" && before.metrics["comet_wmt22"] == nil)
+        let scorer = EqualityScorer()
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: scorer)
+        #expect(scorer.scored == 2 * mt.golds.count)
+        let after = try #require(try store.scores(model: first.id).first { $0.dataset == "alt-j-to-e" })
+        #expect(after.mainMetric == "comet_wmt22" && after.metrics["bleu_en"] == before.metrics["bleu_en"])
+    }
+}
