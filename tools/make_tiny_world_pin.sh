@@ -5,7 +5,10 @@
 # Re-pinned once when exports moved to the JSON layer's writer: integral floats are now written as Python's json
 # writes them (0.0 where Foundation wrote 0); every value was checked identical and stability.json unchanged. And once
 # when the trainer's config.json moved to transformers' own layout: only the checkpoint fingerprints changed. And once
-# when stability gained bootstrap statistics: stability.json only gained the "statistics" fields.
+# when stability gained bootstrap statistics: stability.json only gained the "statistics" fields. And once when
+# examples gained log-probs: predictions.jsonl only gained gold_logprob, gold_tokens, prediction_logprob and
+# prediction_tokens on raw rows (every other field checked identical), and stability.json only gained the dataset
+# rows' goldLogprobMean, goldLogprobMTV and goldLogprobSignalToNoise (the pin's scores are flat, so no score SNR).
 # Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
 # Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
 set -euo pipefail

@@ -29,6 +29,9 @@ public struct EvalOptions: Sendable, Codable, Equatable {
     public var batchSize: Int = 8
     /// Prefill the instruction+shots prefix once per dataset and reuse its KV cache.
     public var usePrefixCache: Bool = true
+    /// Also compute each example's gold log-prob (teacher-forced) and its prediction's own log-prob, in the same
+    /// pass. They do not change predictions or scores, so they are not part of a run's stored settings.
+    public var logprobs: Bool = true
     /// llm-jp-eval `custom_prompt_template` / `custom_fewshots_template` (Python str.format placeholders).
     public var customPromptTemplate: String? = nil
     public var customFewshotsTemplate: String? = nil

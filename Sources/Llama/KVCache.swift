@@ -27,6 +27,12 @@ public final class KVCache: @unchecked Sendable {
     /// Forgets the contents of one sequence (its buffer is reused).
     public func reset(sequence: Int) { lengths[sequence] = 0 }
 
+    /// Keeps the first `count` positions of one sequence (later ones are overwritten by what is fed next).
+    func reset(sequence: Int, keeping count: Int) {
+        precondition(count <= lengths[sequence])
+        lengths[sequence] = count
+    }
+
     @inline(__always)
     func keys(_ sequence: Int, layer: Int, head: Int) -> UnsafeMutablePointer<Float> {
         storage[sequence].pointer + ((layer * 2) * numKVHeads + head) * capacities[sequence] * headDim

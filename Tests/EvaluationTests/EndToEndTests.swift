@@ -46,10 +46,12 @@ import Tokenizers
     }
 
     /// Records of every dataset, in suite order.
-    func run(_ model: LlamaModel, _ tokenizer: Tokenizer, datasets: [EvalDataset], batch: Int, prefix: Bool) throws -> [PredictionRecord] {
+    func run(_ model: LlamaModel, _ tokenizer: Tokenizer, datasets: [EvalDataset], batch: Int, prefix: Bool,
+             logprobs: Bool = true) throws -> [PredictionRecord] {
         var options = EvalOptions()
         options.batchSize = batch
         options.usePrefixCache = prefix
+        options.logprobs = logprobs
         let evaluator = Evaluator(generator: try LlamaGenerator(model: model, tokenizer: tokenizer), options: options)
         return try datasets.flatMap { try evaluator.run($0) }
     }
@@ -72,7 +74,17 @@ import Tokenizers
         #expect(fast.count == 32)
         #expect(fast.map(\.generated) == slow.map(\.generated))
         #expect(mixed.map(\.generated) == slow.map(\.generated))
-        #expect(fast == slow)
+        // Log-probs agree up to float rounding (batch composition changes GEMM row counts); the rest exactly.
+        #expect(fast.map(\.withoutLogprobs) == slow.map(\.withoutLogprobs))
+        for (a, b) in zip(fast, slow) {
+            let x = try #require(a.logprobs), y = try #require(b.logprobs)
+            #expect(x.goldTokens == y.goldTokens && x.predictionTokens == y.predictionTokens)
+            #expect(abs(x.gold - y.gold) <= 1e-4 * (1 + abs(y.gold)) && abs(x.prediction - y.prediction) <= 1e-4 * (1 + abs(y.prediction)))
+            #expect(x.predictionTokens > 0 && x.gold < 0 && x.prediction <= 0)
+        }
+        // Without log-probs: the same predictions, and the values absent rather than made up.
+        let unscored = try run(model, tokenizer, datasets: datasets, batch: 8, prefix: true, logprobs: false)
+        #expect(unscored == fast.map(\.withoutLogprobs))
         #expect(Set(fast.map(\.generated)).count > 3, "the random model should not answer everything alike")
 
         // Prompts equal the reference rendering; prompt token counts are the tokenizer's, without BOS.
@@ -102,5 +114,13 @@ import Tokenizers
         #expect(throws: EvaluationError.vocabularyMismatch(tokenizerVocab: tokenizer.vocabSize, modelVocab: 1000)) {
             _ = try LlamaGenerator(model: model, tokenizer: tokenizer)
         }
+    }
+}
+
+extension PredictionRecord {
+    var withoutLogprobs: PredictionRecord {
+        var copy = self
+        copy.logprobs = nil
+        return copy
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Llama
 
 /// Counts for throughput reporting.
 public struct EvalCounters: Sendable, Codable, Equatable {
@@ -53,22 +54,25 @@ public final class Evaluator<Generator: TextGenerator> {
             start += indices.count
             let prompts = indices.map { builder.render(input: dataset.samples[$0].input) }
             let ids = try prompts.map { try generator.encode($0, addBOS: options.addBOS) }
-            let generated = try generateBatch(ids, maxNewTokens: dataset.outputLength, prefix: prefix)
+            let generated = try generateBatch(ids, prompts: prompts, golds: indices.map { dataset.samples[$0].output },
+                                              maxNewTokens: dataset.outputLength, prefix: prefix)
             guard generated.count == indices.count else {
                 throw EvaluationError.generation(dataset: dataset.name, detail: "generator returned \(generated.count) sequences for \(indices.count) prompts")
             }
             var batch: [PredictionRecord] = []
             for (k, index) in indices.enumerated() {
-                let text = try generator.decode(generated[k])
+                let out = generated[k]
+                let text = try generator.decode(out.tokens)
                 let prediction = PostProcessing.prediction(fromGenerated: text, strip: options.strip)
                 let gold = PostProcessing.gold(dataset.samples[index].output)
                 batch.append(PredictionRecord(
                     index: index, promptHash: SHA256.hex(prompts[k]), promptTokens: ids[k].count,
                     generated: text, prediction: prediction, gold: gold,
-                    metrics: Scoring.perExample(metrics: dataset.metrics, prediction: prediction, gold: gold, bleu: options.bleu)))
+                    metrics: Scoring.perExample(metrics: dataset.metrics, prediction: prediction, gold: gold, bleu: options.bleu),
+                    logprobs: Self.logprobs(out)))
                 counters.samples += 1
                 counters.promptTokens += ids[k].count
-                counters.generatedTokens += generated[k].count
+                counters.generatedTokens += out.tokens.count
             }
             try onBatch(batch)
             all += batch
@@ -76,9 +80,27 @@ public final class Evaluator<Generator: TextGenerator> {
         return all
     }
 
-    /// Stopping once "\n\n" appears cannot change the prediction (text after it is discarded).
-    private func generateBatch(_ ids: [[Int]], maxNewTokens: Int, prefix: Generator.Prefix?) throws -> [[Int]] {
-        try generator.generate(prompts: ids, maxNewTokens: maxNewTokens, prefix: prefix, shouldStop: stopCheck)
+    /// Stopping once "\n\n" appears cannot change the prediction (text after it is discarded). With log-probs, each
+    /// sample's gold output (as in the dataset, before NFKC) is scored after its prompt in the same pass.
+    private func generateBatch(_ ids: [[Int]], prompts: [String], golds: [String], maxNewTokens: Int,
+                               prefix: Generator.Prefix?) throws -> [GreedyOutput] {
+        guard options.logprobs else {
+            return try generator.generate(prompts: ids, maxNewTokens: maxNewTokens, prefix: prefix, shouldStop: stopCheck)
+                .map { GreedyOutput(tokens: $0) }
+        }
+        let continuations = try zip(ids, zip(prompts, golds)).map { promptIDs, texts in
+            GoldContinuation.tokens(promptIDs: promptIDs,
+                                    whole: try generator.encode(texts.0 + texts.1, addBOS: options.addBOS))
+        }
+        return try generator.generateScored(prompts: ids, continuations: continuations, maxNewTokens: maxNewTokens,
+                                            prefix: prefix, shouldStop: stopCheck)
+    }
+
+    /// The sums, when the generator returned both kinds of log-probs.
+    private static func logprobs(_ out: GreedyOutput) -> ExampleLogprobs? {
+        guard let generated = out.tokenLogprobs, let gold = out.continuationLogprobs else { return nil }
+        return ExampleLogprobs(gold: gold.reduce(0, +), goldTokens: gold.count,
+                               prediction: generated.reduce(0, +), predictionTokens: generated.count)
     }
 
     private func stopCheck(_ sequence: Int, _ tokens: [Int]) -> Bool {

@@ -42,4 +42,13 @@ public final class LlamaGenerator: TextGenerator {
         return try model.generateGreedy(requests, prefix: prefix, eosTokenIds: eosTokenIds, stats: &stats,
                                         shouldStop: shouldStop)
     }
+
+    public func generateScored(prompts: [[Int]], continuations: [[Int]], maxNewTokens: Int, prefix: PrefixCache?,
+                               shouldStop: (Int, [Int]) -> Bool) throws -> [GreedyOutput] {
+        let requests = zip(prompts, continuations).map {
+            GreedyRequest(prompt: $0, maxNewTokens: maxNewTokens, continuation: $1)
+        }
+        return try model.generateGreedy(requests, prefix: prefix, eosTokenIds: eosTokenIds, logprobs: true,
+                                        stats: &stats, shouldStop: shouldStop)
+    }
 }

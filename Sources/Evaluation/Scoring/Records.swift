@@ -14,12 +14,34 @@ public struct PredictionRecord: Codable, Sendable, Equatable {
     public var gold: String
     /// Per-example metric values (exact_match 0/1, char_f1, set_f1, bleu_*); corpus-level metrics are absent.
     public var metrics: [String: Double]
+    /// Probability dynamics (nil when not computed: `--no-logprobs`, ensembles, rows stored before they existed).
+    public var logprobs: ExampleLogprobs?
 
     public init(index: Int, promptHash: String, promptTokens: Int, generated: String, prediction: String,
-                gold: String, metrics: [String: Double]) {
+                gold: String, metrics: [String: Double], logprobs: ExampleLogprobs? = nil) {
         self.index = index; self.promptHash = promptHash; self.promptTokens = promptTokens
         self.generated = generated; self.prediction = prediction; self.gold = gold; self.metrics = metrics
+        self.logprobs = logprobs
     }
+}
+
+/// One example's log-probabilities (natural logs, log-softmax over the full vocabulary in Double).
+public struct ExampleLogprobs: Codable, Sendable, Equatable {
+    /// Σ log p of the gold output's tokens, teacher-forced after the prompt. The tokens follow lm-eval:
+    /// `encode(prompt + output)[len(encode(prompt)):]`, scored after `encode(prompt)`.
+    public var gold: Double
+    public var goldTokens: Int
+    /// Σ log p of the generated ids as the model produced them (a final EOS and the ids that made "\n\n" count;
+    /// the text after "\n\n" is never generated).
+    public var prediction: Double
+    public var predictionTokens: Int
+
+    public init(gold: Double, goldTokens: Int, prediction: Double, predictionTokens: Int) {
+        self.gold = gold; self.goldTokens = goldTokens; self.prediction = prediction; self.predictionTokens = predictionTokens
+    }
+
+    /// Mean log p per generated id (what a confidence vote weighs by); nil for an empty generation.
+    public var meanPredictionLogprob: Double? { predictionTokens > 0 ? prediction / Double(predictionTokens) : nil }
 }
 
 /// The scores of one dataset.

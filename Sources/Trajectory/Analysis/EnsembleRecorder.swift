@@ -2,10 +2,9 @@ import Evaluation
 import Foundation
 
 /// Stores ensemble entries: one `models` row of kind ensemble per position, with its voted predictions, dataset
-/// scores and category/AVG aggregates. Rerunning replaces the predictions of the same ensemble.
+/// scores and category/AVG aggregates. Rerunning replaces the predictions of the same ensemble. The vote is recorded
+/// as the model's `weights` label (`EnsembleVote.weightsLabel`), so majority and confidence ensembles coexist.
 public enum EnsembleRecorder {
-    public static let weightsLabel = "vote"
-
     /// Category and AVG values are aggregated from the voted dataset scores as raw checkpoints' are.
     @discardableResult
     public static func record(_ result: EnsembleResult, raw: LoadedTrajectory, store: ResultStore,
@@ -30,6 +29,7 @@ public enum EnsembleRecorder {
         for step in byStep.keys.sorted() {
             guard let entries = byStep[step], let first = entries.first else { continue }
             var hasher = SHA256()
+            let weightsLabel = result.vote.weightsLabel
             hasher.update("ensemble|\(result.window.size)|\(result.window.alignment.rawValue)|\(weightsLabel)")
             for s in first.memberSteps {
                 hasher.update("|" + (raw.models.first { $0.step == s }?.spec.fingerprint ?? String(s)))

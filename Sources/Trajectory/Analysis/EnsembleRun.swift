@@ -4,6 +4,7 @@ import Foundation
 public enum EnsembleRun {
     public struct Window: Sendable {
         public var window: CheckpointWindow
+        public var vote: EnsembleVote
         /// Steps of the stored ensemble positions (empty when no position has a full window).
         public var steps: [Int]
         /// Mean over datasets of the share of votes the tie-break decided.
@@ -11,7 +12,7 @@ public enum EnsembleRun {
         public var checkpoints: Int
 
         public var line: String {
-            let name = "ensemble n=\(window.size) \(window.alignment.rawValue)"
+            let name = "ensemble n=\(window.size) \(window.alignment.rawValue)" + (vote == .majority ? "" : " (\(vote.rawValue) vote)")
             guard let first = steps.first, let last = steps.last else {
                 return "\(name): no position has a full window (\(checkpoints) checkpoints)"
             }
@@ -22,7 +23,8 @@ public enum EnsembleRun {
 
     /// Windows of size 1 are the raw checkpoints themselves and are skipped. Returns the datasets left out (with
     /// why) and one summary per window.
-    public static func run(db: String, run: String?, sizes: [Int], alignment: WindowAlignment)
+    public static func run(db: String, run: String?, sizes: [Int], alignment: WindowAlignment,
+                           vote: EnsembleVote = .majority)
         throws -> (excluded: [(dataset: String, reason: String)], windows: [Window]) {
         let store = try ResultStore(path: db)
         let storedRun = try store.run(named: run)
@@ -30,10 +32,10 @@ public enum EnsembleRun {
         var windows: [Window] = []
         for n in sizes where n > 1 {
             let window = CheckpointWindow(size: n, alignment: alignment)
-            let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer())
+            let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer(), vote: vote)
             let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: storedRun.id)
             let ties = result.tieBreakFraction.values
-            windows.append(Window(window: window, steps: models.map(\.step),
+            windows.append(Window(window: window, vote: vote, steps: models.map(\.step),
                                   tieBreakShare: ties.isEmpty ? 0 : ties.reduce(0, +) / Double(ties.count),
                                   checkpoints: raw.table.steps.count))
         }

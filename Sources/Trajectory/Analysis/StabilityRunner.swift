@@ -59,7 +59,8 @@ public enum StabilityRunner {
             switch variant.kind {
             case .average where variant.weights == "uniform" || averaged[variant.window] == nil:
                 averaged[variant.window] = table
-            case .ensemble: ensembles[variant.window] = table
+            // The majority vote's ensembles; confidence-vote ones (weights "confidence-vote") are not mixed in.
+            case .ensemble where variant.weights == EnsembleVote.majority.weightsLabel: ensembles[variant.window] = table
             default: break
             }
         }

@@ -1,3 +1,5 @@
+import Evaluation
+
 /// Reads a trajectory (one model kind, window and alignment of one run) out of the result store into the table the
 /// stability and ensemble code works on.
 public struct LoadedTrajectory: Sendable {
@@ -93,7 +95,7 @@ public enum StoreTrajectoryLoader {
                 examples.append(ExampleSeries(index: i, gold: rowsForExample.first?.gold ?? "",
                                               predictions: rowsForExample.map(\.prediction),
                                               scores: scored ? values.map { ($0 ?? 0) * scale } : nil,
-                                              input: inputs[i] ?? ""))
+                                              input: inputs[i] ?? "", logprobs: rowsForExample.map(\.logprobs)))
             }
             if indices.count < predictions.map(\.count).max() ?? 0 {
                 excluded[name + " (examples)"] = "only \(indices.count) examples are stored at every step"

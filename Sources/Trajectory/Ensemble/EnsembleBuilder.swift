@@ -19,6 +19,7 @@ public struct EnsembleEntry: Sendable {
 
 public struct EnsembleResult: Sendable {
     public var window: CheckpointWindow
+    public var vote: EnsembleVote = .majority
     /// The ensembled trajectory over the positions where the window is defined.
     public var table: TrajectoryTable
     /// Positions (indices into the raw table) of `table`'s rows.
@@ -41,8 +42,9 @@ public struct EnsembleResult: Sendable {
 /// Builds the ensembled trajectory from the stored predictions of the raw checkpoints: no forward pass.
 public enum EnsembleBuilder {
     /// `raw` holds every raw checkpoint (all positions); `only` restricts to some positions (default: all defined).
+    /// A confidence vote needs every member's stored prediction log-prob.
     public static func build(raw: TrajectoryTable, window: CheckpointWindow, scorer: some DatasetRescorer,
-                             only: [Int]? = nil) throws -> EnsembleResult {
+                             only: [Int]? = nil, vote: EnsembleVote = .majority) throws -> EnsembleResult {
         try raw.validate()
         guard window.size >= 1 else {
             throw TrajectoryError.invalidOption(option: "--window", value: String(window.size), expected: "n ≥ 1")
@@ -67,7 +69,16 @@ public enum EnsembleBuilder {
                 var tieBroken = 0
                 voted.reserveCapacity(series.examples.count)
                 for example in series.examples {
-                    guard let outcome = MajorityVote.vote(Array(example.predictions[members])) else { continue }
+                    let predictions = Array(example.predictions[members])
+                    let decided: VoteOutcome?
+                    switch vote {
+                    case .majority: decided = MajorityVote.vote(predictions)
+                    case .confidence:
+                        decided = ConfidenceVote.vote(predictions, weights: try members.map { position in
+                            try confidence(example, position: position, dataset: series.dataset, step: raw.steps[position])
+                        })
+                    }
+                    guard let outcome = decided else { continue }
                     voted.append(outcome.winner)
                     winners.append(members.lowerBound + outcome.member)
                     if outcome.decidedByTieBreak { tieBroken += 1 }
@@ -98,7 +109,16 @@ public enum EnsembleBuilder {
             }
         }
         let table = TrajectoryTable(steps: positions.map { raw.steps[$0] }, datasets: datasets)
-        return EnsembleResult(window: window, table: table, positions: positions, entries: entries)
+        return EnsembleResult(window: window, vote: vote, table: table, positions: positions, entries: entries)
+    }
+
+    private static func confidence(_ example: ExampleSeries, position: Int, dataset: String, step: Int) throws -> Double {
+        guard let logprobs = example.logprobs?[position] else {
+            throw TrajectoryError.inconsistentTable(
+                dataset: dataset, reason: "example \(example.index) at step \(step) has no stored log-probs (evaluated"
+                    + " with --no-logprobs or before they existed): re-evaluate that checkpoint or use --vote majority")
+        }
+        return ConfidenceVote.weight(meanLogprob: logprobs.meanPredictionLogprob)
     }
 
     /// Per dataset, the fraction of votes at `positions` decided by the tie-break (no scoring needed).

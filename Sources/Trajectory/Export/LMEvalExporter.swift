@@ -96,6 +96,8 @@ struct LMEvalExporter {
                 "target_hash": .string(SHA256.hex(p.gold)),
             ]
             for (metric, value) in p.metrics { record[metric] = .finite(value) }
+            // generate_until samples have no log-prob field: they go beside the per-sample metric values.
+            record.merge(StoreExporter.logprobFields(p.logprobs)) { _, new in new }
             try writer.write(JSONLines.line(record))
         }
         try writer.finish()
@@ -106,7 +108,9 @@ struct LMEvalExporter {
         switch model.kind {
         case .raw: return "\(base)/step\(model.step)"
         case .average, .ensemble:
-            return "\(base)/\(model.kind.rawValue)-n\(model.spec.window)\(model.spec.align.isEmpty ? "" : "-\(model.spec.align)")-step\(model.step)"
+            // A confidence ensemble is named apart from the majority one of the same window (both may be stored).
+            let vote = model.kind == .ensemble && EnsembleVote(weightsLabel: model.spec.weights) == .confidence ? "-confidence" : ""
+            return "\(base)/\(model.kind.rawValue)-n\(model.spec.window)\(model.spec.align.isEmpty ? "" : "-\(model.spec.align)")\(vote)-step\(model.step)"
         }
     }
 

@@ -60,8 +60,8 @@ public struct ModelReport {
     public var sampleCount: Int { records.reduce(0) { $0 + $1.count } }
 
 
-    /// One JSON object per line: dataset, category, index, prompt, prompt_tokens, generated, prediction, gold, and
-    /// one field per per-example metric. The prompt is rendered again from the dataset (the store keeps its hash).
+    /// One JSON object per line: dataset, category, index, prompt, prompt_tokens, generated, prediction, gold,
+    /// one field per per-example metric and, when computed, the log-prob fields. The prompt is rendered again from the dataset (the store keeps its hash).
     static func predictionLine(_ r: PredictionRecord, dataset: EvalDataset, prompt: String) -> String {
         var object: [String: JSONValue] = [
             "dataset": .string(dataset.name), "category": .string(dataset.category ?? ""), "index": .integer(r.index),
@@ -69,6 +69,7 @@ public struct ModelReport {
             "prediction": .string(r.prediction), "gold": .string(r.gold),
         ]
         for (k, v) in r.metrics { object[k] = .finite(v) }
+        object.merge(StoreExporter.logprobFields(r.logprobs)) { _, new in new }
         return JSONWriter.string(.dictionary(object), sortKeys: true)
     }
 
@@ -86,6 +87,7 @@ public struct ModelReport {
             "split": .string(o.split), "shots": .integer(o.shots), "max_samples": .integer(o.maxSamples),
             "add_bos": .bool(o.addBOS), "strip": .bool(o.strip), "bleu": .string(o.bleu.rawValue),
             "batch_size": .integer(o.batchSize), "prefix_cache": .bool(o.usePrefixCache),
+            "logprobs": .bool(o.logprobs),
             "zero_shot_datasets": .strings(o.zeroShotDatasets.sorted()), "greedy": true,
             "max_new_tokens": "output_length",
         ]

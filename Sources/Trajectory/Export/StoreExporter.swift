@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import JSON
 
@@ -35,6 +36,15 @@ public struct StoreExporter {
          "members": .integers(m.spec.members), "fingerprint": .string(m.spec.fingerprint), "path": .string(m.spec.path)]
     }
 
+    /// Per-example log-probs: absent (JSONL) or empty (CSV) when the store has none for the row.
+    static let logprobColumns = ["gold_logprob", "gold_tokens", "prediction_logprob", "prediction_tokens"]
+
+    static func logprobFields(_ l: ExampleLogprobs?) -> [String: JSONValue] {
+        guard let l else { return [:] }
+        return ["gold_logprob": .number(l.gold), "gold_tokens": .integer(l.goldTokens),
+                "prediction_logprob": .number(l.prediction), "prediction_tokens": .integer(l.predictionTokens)]
+    }
+
     private func exportTables(csv: Bool, to directory: String) throws -> [String] {
         let ext = csv ? "csv" : "jsonl"
         let paths = ["predictions", "scores", "aggregates"].map { (directory as NSString).appendingPathComponent("\($0).\(ext)") }
@@ -52,6 +62,7 @@ public struct StoreExporter {
         let aggregateFile = try TextFileWriter(path: paths[2])
         let predictionColumns = Self.modelColumns + ["dataset", "category", "example", "input", "prompt_hash",
                                                      "prompt_tokens", "generated", "prediction", "gold"]
+            + Self.logprobColumns
         let scoreColumns = Self.modelColumns + ["dataset", "category", "main_metric", "main", "examples"]
         if csv {
             try predictions.write(CSV.line(predictionColumns + metrics))
@@ -91,6 +102,7 @@ public struct StoreExporter {
                         row["prompt_hash"] = .string(p.promptHash); row["prompt_tokens"] = .integer(p.promptTokens)
                         row["generated"] = .string(p.generated); row["prediction"] = .string(p.prediction)
                         row["gold"] = .string(p.gold)
+                        row.merge(Self.logprobFields(p.logprobs)) { _, new in new }
                         try emit(predictions, predictionColumns, row, p.metrics, metrics)
                     }
                 }

@@ -84,10 +84,15 @@ public enum StabilityAnalysis {
                 ? SeriesMetrics.mean(examples.map { ($0.flipRate ?? 0) > 0 ? 1 : 0 }) : nil,
             upFlips: scored ? up : nil, downFlips: scored ? down : nil,
             noise: SeriesMetrics.relativeNoise(series.scores, ddof: options.noiseDdof))
+        var withGold = metrics
+        if let gold = series.goldLogprobSeries {
+            withGold.goldLogprobMean = SeriesMetrics.mean(gold)
+            withGold.goldLogprobMTV = SeriesMetrics.meanTotalVariation(gold)
+        }
         let flips = scored ? (0..<pairs).map {
             PairFlips(fromStep: steps[$0], toStep: steps[$0 + 1], up: pairUp[$0], down: pairDown[$0])
         } : []
-        return (StabilityRow(level: .dataset, name: series.dataset, category: series.category, metrics: metrics),
+        return (StabilityRow(level: .dataset, name: series.dataset, category: series.category, metrics: withGold),
                 examples, flips)
     }
 

@@ -18,6 +18,12 @@ public struct StabilityMetrics: Sendable, Codable, Equatable {
     public var downFlips: Int?
     /// std / mean of the aggregate score series.
     public var noise: Double?
+    /// Dataset rows with stored log-probs: mean and MTV of the series "mean gold log-prob over examples".
+    public var goldLogprobMean: Double?
+    public var goldLogprobMTV: Double?
+    /// Dataset rows: signal-to-noise of the score and of the mean gold log-prob (`SignalToNoise`).
+    public var signalToNoise: Double?
+    public var goldLogprobSignalToNoise: Double?
 
     public init(meanScore: Double? = nil, aggregateMTV: Double? = nil, exampleMTV: Double? = nil,
                 instability: Double? = nil, flipRate: Double? = nil, flippedOnce: Double? = nil, upFlips: Int? = nil,

@@ -38,20 +38,23 @@ public enum StabilitySweep {
             let positions = window.definedPositions(count: raw.steps.count).filter { analysed.contains($0) }
             guard positions.count >= 2 else { continue }  // the window does not fit the analysis span
             let rawTable = raw.restricted(to: positions)
-            let baseline = try StabilityAnalysis.summarize(rawTable, options: options)
+            var baseline = try StabilityAnalysis.summarize(rawTable, options: options)
+            SignalToNoise.annotate(&baseline, whole: raw, analysed: rawTable, options: options)
             out.append(MethodSummary(method: .raw, window: n, alignment: alignment, summary: baseline,
                                      statistics: statistics(rawTable, against: nil, options: options)))
             guard n > 1 else { continue }
             let stepsWanted = positions.map { raw.steps[$0] }
             if let averagedTable = averaged[n], let rows = rows(of: stepsWanted, in: averagedTable) {
                 let table = averagedTable.restricted(to: rows)
-                let summary = try StabilityAnalysis.summarize(table, options: options)
+                var summary = try StabilityAnalysis.summarize(table, options: options)
+                SignalToNoise.annotate(&summary, whole: averagedTable, analysed: table, options: options)
                 out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary,
                                          statistics: statistics(table, against: rawTable, options: options)))
             }
             if let stored = ensembles[n], let rows = rows(of: stepsWanted, in: stored) {
                 let table = stored.restricted(to: rows)
-                let summary = try StabilityAnalysis.summarize(table, options: options)
+                var summary = try StabilityAnalysis.summarize(table, options: options)
+                SignalToNoise.annotate(&summary, whole: stored, analysed: table, options: options)
                 let tieBreak = try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
                 out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
                                          tieBreakFraction: tieBreak,

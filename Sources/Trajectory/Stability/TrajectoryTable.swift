@@ -1,3 +1,5 @@
+import Evaluation
+
 /// What stability analysis and the ensemble read: for one trajectory (raw checkpoints, an averaged or an ensembled
 /// trajectory), per dataset the aggregate score at every position and, per example, the normalized prediction and
 /// per-example score at every position. Positions are ordered oldest first; `steps[t]` labels position t.
@@ -75,17 +77,22 @@ public struct ExampleSeries: Sendable {
     public var scores: [Double]?
     /// The original input (for metrics that need the source, e.g. COMET).
     public var input: String
+    /// The stored log-probs at each position (nil where not computed); nil when the table carries none.
+    public var logprobs: [ExampleLogprobs?]?
 
-    public init(index: Int, gold: String, predictions: [String], scores: [Double]?, input: String = "") {
+    public init(index: Int, gold: String, predictions: [String], scores: [Double]?, input: String = "",
+                logprobs: [ExampleLogprobs?]? = nil) {
         self.index = index
         self.gold = gold
         self.predictions = predictions
         self.scores = scores
         self.input = input
+        self.logprobs = logprobs
     }
 
     public func restricted(to positions: [Int]) -> ExampleSeries {
         ExampleSeries(index: index, gold: gold, predictions: positions.map { predictions[$0] },
-                      scores: scores.map { s in positions.map { s[$0] } }, input: input)
+                      scores: scores.map { s in positions.map { s[$0] } }, input: input,
+                      logprobs: logprobs.map { l in positions.map { l[$0] } })
     }
 }

@@ -75,6 +75,7 @@ private struct ShardMerge {
         let ids: [String: [Int: Int]] = ["model_id": models, "dataset_id": datasets]
         try copy(table: "predictions", key: ["model_id", "dataset_id", "example"],
                  values: ["prompt_hash", "prompt_tokens", "generated", "prediction", "gold", "metrics"],
+                 carried: shard.hasLogprobColumns ? StoreSchema.logprobColumns.map(\.0) : [],
                  remap: ids, into: &summary)
         try copy(table: "scores", key: ["model_id", "dataset_id"],
                  values: ["category", "metrics", "main_metric", "main", "examples"], remap: ids, into: &summary)
@@ -161,9 +162,11 @@ private struct ShardMerge {
     }
 
     /// Rows without an id of their own: inserted when their (remapped) key is new, compared when it is not.
-    private func copy(table: String, key: [String], values: [String], remap: [String: [Int: Int]],
-                      into summary: inout MergeSummary) throws {
-        let columns = key + values
+    /// `carried` columns are copied with a new row but never compared: log-probs of the same prediction may differ
+    /// in the last bits between machines, and a row here keeps its own.
+    private func copy(table: String, key: [String], values: [String], carried: [String] = [],
+                      remap: [String: [Int: Int]], into summary: inout MergeSummary) throws {
+        let columns = key + values + carried
         let match = key.map { "\($0) IS ?" }.joined(separator: " AND ")
         let lookup = try target.prepare("SELECT \((values.isEmpty ? ["1"] : values).joined(separator: ", ")) FROM \(table) WHERE \(match)")
         let add = try target.prepare("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
@@ -182,8 +185,9 @@ private struct ShardMerge {
             try lookup.bind(keyValues)
             if try lookup.step() {
                 let existing = lookup.row()
-                if !values.isEmpty && existing != Array(row[key.count...]) {
-                    let differing = zip(values, zip(existing, row[key.count...])).filter { $1.0 != $1.1 }.map(\.0)
+                let compared = Array(row[key.count..<(key.count + values.count)])
+                if !values.isEmpty && existing != compared {
+                    let differing = zip(values, zip(existing, compared)).filter { $1.0 != $1.1 }.map(\.0)
                     throw conflict("\(table) row \(try label(columns: key, values: keyValues)) differs in \(differing.joined(separator: ", "))")
                 }
                 summary.identical += 1

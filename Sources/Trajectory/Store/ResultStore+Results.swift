@@ -95,12 +95,16 @@ extension ResultStore {
             let verb = replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE"
             let insert = try connection.prepare(
                 "\(verb) INTO predictions (model_id, dataset_id, example, prompt_hash, prompt_tokens, generated,"
-                    + " prediction, gold, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    + " prediction, gold, metrics, gold_logprob, gold_tokens, prediction_logprob, prediction_tokens)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             var written = 0
             for p in predictions {
+                let l = p.logprobs
                 try insert.run([SQLValue(model), SQLValue(dataset), SQLValue(p.index), SQLValue(p.promptHash),
                                 SQLValue(p.promptTokens), SQLValue(p.generated), SQLValue(p.prediction),
-                                SQLValue(p.gold), SQLValue(MetricsJSON.encode(p.metrics))])
+                                SQLValue(p.gold), SQLValue(MetricsJSON.encode(p.metrics)),
+                                SQLValue(l.map(\.gold).flatMap(Self.finite)), SQLValue(l?.goldTokens),
+                                SQLValue(l.map(\.prediction).flatMap(Self.finite)), SQLValue(l?.predictionTokens)])
                 written += connection.changes
             }
             return written
@@ -111,16 +115,34 @@ extension ResultStore {
     public func predictions(model: Int, dataset: Int) throws -> [PredictionRecord] {
         try locked {
             try connection.query(
-                "SELECT example, prompt_hash, prompt_tokens, generated, prediction, gold, metrics FROM predictions"
-                    + " WHERE model_id = ? AND dataset_id = ? ORDER BY example", [SQLValue(model), SQLValue(dataset)])
+                "SELECT example, prompt_hash, prompt_tokens, generated, prediction, gold, metrics, "
+                    + logprobSelection + " FROM predictions WHERE model_id = ? AND dataset_id = ? ORDER BY example",
+                [SQLValue(model), SQLValue(dataset)])
                 .map { row in
                     PredictionRecord(index: row[0].int ?? 0, promptHash: row[1].text ?? "",
                                      promptTokens: row[2].int ?? 0, generated: row[3].text ?? "",
                                      prediction: row[4].text ?? "", gold: row[5].text ?? "",
-                                     metrics: try MetricsJSON.decode(row[6].text ?? "{}", path: path))
+                                     metrics: try MetricsJSON.decode(row[6].text ?? "{}", path: path),
+                                     logprobs: Self.logprobs(Array(row[7...])))
                 }
         }
     }
+
+    /// The log-prob columns, or NULLs for a read-only store made before them.
+    var logprobSelection: String {
+        hasLogprobColumns ? StoreSchema.logprobColumns.map(\.0).joined(separator: ", ")
+            : StoreSchema.logprobColumns.map { _ in "NULL" }.joined(separator: ", ")
+    }
+
+    /// All four values or none: they are computed together.
+    private static func logprobs(_ v: [SQLValue]) -> ExampleLogprobs? {
+        guard let gold = v[0].double, let goldTokens = v[1].int, let prediction = v[2].double,
+              let predictionTokens = v[3].int else { return nil }
+        return ExampleLogprobs(gold: gold, goldTokens: goldTokens, prediction: prediction, predictionTokens: predictionTokens)
+    }
+
+    /// A log-prob of −∞ (a token the model gives probability 0) is stored as NULL: SQLite has no infinities.
+    private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
     /// Stored prediction counts of a run's models: [model id: [dataset id: count]].
     public func predictionCounts(run: Int) throws -> [Int: [Int: Int]] {

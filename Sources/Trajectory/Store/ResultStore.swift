@@ -26,6 +26,8 @@ public final class ResultStore: @unchecked Sendable {
     /// Recursive: `transaction { }` holds it while the body calls other methods.
     private let lock = NSRecursiveLock()
     private var transactionDepth = 0
+    /// False only for a store opened read-only that was made before the log-prob columns (they read as NULL).
+    private(set) var hasLogprobColumns = true
 
     public static var schemaVersion: Int { Int(StoreSchema.version) }
 
@@ -93,14 +95,17 @@ public final class ResultStore: @unchecked Sendable {
     private func finishOpening(afterCreate: Bool) throws {
         _ = afterCreate
         try connection.execute("PRAGMA foreign_keys = ON")
-        guard !readOnly else { return }
+        guard !readOnly else {
+            hasLogprobColumns = try missingLogprobColumns().isEmpty
+            return
+        }
         if journal == .rollback {
             let mode = try connection.query("PRAGMA journal_mode = DELETE").first?.first?.text ?? ""
             if mode.lowercased() != "delete" {
                 throw TrajectoryError.store(path: path, reason: "cannot switch the store to the rollback journal (got '\(mode)')")
             }
             try connection.execute("PRAGMA synchronous = FULL")
-            return
+            return try addLogprobColumns()
         }
         let mode = try switchToWAL()
         if mode.lowercased() != "wal" {
@@ -108,6 +113,23 @@ public final class ResultStore: @unchecked Sendable {
         }
         // NORMAL in WAL mode: a killed process never corrupts the store; only a power loss may drop the last commits.
         try connection.execute("PRAGMA synchronous = NORMAL")
+        try addLogprobColumns()
+    }
+
+    /// The migration of stores made before the log-prob columns; re-checked under the write lock, since another
+    /// process may be adding them at the same moment.
+    private func addLogprobColumns() throws {
+        guard !(try missingLogprobColumns()).isEmpty else { return }
+        try connection.writeTransaction {
+            for (name, type) in try missingLogprobColumns() {
+                try connection.execute("ALTER TABLE predictions ADD COLUMN \(name) \(type)")
+            }
+        }
+    }
+
+    private func missingLogprobColumns() throws -> [(String, String)] {
+        let present = Set(try connection.query("PRAGMA table_info(predictions)").compactMap { $0[1].text })
+        return StoreSchema.logprobColumns.filter { !present.contains($0.0) }
     }
 
     /// The three markers from one read transaction: read one by one, another process creating the schema at the

@@ -62,6 +62,10 @@ enum StoreSchema {
         prediction TEXT NOT NULL,
         gold TEXT NOT NULL,
         metrics TEXT NOT NULL,
+        gold_logprob REAL,
+        gold_tokens INTEGER,
+        prediction_logprob REAL,
+        prediction_tokens INTEGER,
         PRIMARY KEY (model_id, dataset_id, example)
     ) WITHOUT ROWID;
     CREATE TABLE scores (
@@ -89,6 +93,12 @@ enum StoreSchema {
         recorded_at TEXT NOT NULL
     );
     """
+
+    /// Nullable per-example log-prob columns of `predictions`, added to stores made before them when such a store is
+    /// opened for writing (`ALTER TABLE ... ADD COLUMN`: existing rows keep their values and read NULL here, and
+    /// the schema version stays 1, so older kasane builds still read these stores).
+    static let logprobColumns = [("gold_logprob", "REAL"), ("gold_tokens", "INTEGER"),
+                                 ("prediction_logprob", "REAL"), ("prediction_tokens", "INTEGER")]
 
     /// Parameter drift between consecutive checkpoints of a run (`kasane drift`), by scope: `total`,
     /// `group:<name>`, `layer:<n>`. Created when first written, so stores of schema version 1 made before it

@@ -9,6 +9,8 @@ extension WindowAlignment: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }
 
+extension EnsembleVote: ExpressibleByArgument {}
+
 extension AveragingWeights: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
     public var defaultValueDescription: String { description }

@@ -13,6 +13,8 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Split to score: dev or test.") var split: String = "dev"
     @Option(help: "Samples decoded together.") var batchSize: Int = 8
     @Flag(help: "Prefill every prompt whole instead of reusing the instruction+shots KV cache.") var noPrefixCache = false
+    @Flag(help: "Skip the per-example log-probs (gold output teacher-forced, the prediction's own); stored as absent.")
+    var noLogprobs = false
     @Flag(help: "Add BOS when tokenizing prompts (v1.4.1 does not).") var addBos = false
     @Flag(help: "Do not strip whitespace from predictions after NFKC (v1.3.0 behaviour).") var noStrip = false
     @Option(help: "BLEU: sacrebleu (real corpus BLEU) or llm-jp-eval-compat (v1.4.1's per-sample call).")
@@ -36,6 +38,7 @@ struct EvaluationOptions: ParsableArguments {
         o.categories = categories.map { Self.list($0).map { $0.uppercased() } }
         o.batchSize = batchSize
         o.usePrefixCache = !noPrefixCache
+        o.logprobs = !noLogprobs
         o.addBOS = addBos
         o.strip = !noStrip
         o.bleu = bleu
