@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "JSON"),
         // Kernels that need per-function target attributes (AVX2/FMA/F16C chosen at run time) and glibc's CPU masks.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Linalg", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
+        .target(name: "Linalg", dependencies: ["COpenBLAS", "CKernels", "JSON"], swiftSettings: fast),
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"]),
         .target(name: "Tokenizers", dependencies: ["JSON"]),
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),

@@ -9,6 +9,8 @@
 # examples gained log-probs: predictions.jsonl only gained gold_logprob, gold_tokens, prediction_logprob and
 # prediction_tokens on raw rows (every other field checked identical), and stability.json only gained the dataset
 # rows' goldLogprobMean, goldLogprobMTV and goldLogprobSignalToNoise (the pin's scores are flat, so no score SNR).
+# And once when stability gained category/AVG bootstrap statistics: stability.json only gained "levelStatistics"
+# (222 added lines, none removed or changed).
 # Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
 # Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
 set -euo pipefail

@@ -115,14 +115,22 @@ public struct JSONParser {
             pos += 1
             skipWhitespace()
             pairs.append((key, try parseValue()))
-            skipWhitespace()
-            guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
-            throw fail("expected ',' or '}'")
+            if try endOfMembers(close: "}", in: "an object") { break }
         }
         depth -= 1
         return .object(pairs)
+    }
+
+    /// After a member of an object or array: consumes ',' (false: another member follows) or `close` (true).
+    private mutating func endOfMembers(close: Unicode.Scalar, in what: String) throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard pos < bytes.count else { throw fail("unexpected end of input in \(what)") }
+        let byte = bytes[pos]
+        pos += 1
+        if byte == UInt8(ascii: ",") { return false }
+        if byte == UInt8(ascii: close) { return true }
+        pos -= 1
+        throw fail("expected ',' or '\(close)'")
     }
 
     private mutating func parseArray() throws(JSONError) -> JSONValue {
@@ -134,11 +142,7 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             items.append(try parseValue())
-            skipWhitespace()
-            guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
-            throw fail("expected ',' or ']'")
+            if try endOfMembers(close: "]", in: "an array") { break }
         }
         depth -= 1
         return .array(items)

@@ -14,15 +14,9 @@ struct ConfigFields {
 
     func raw(_ key: String) -> JSONValue? { object[key] }
 
-    func int(_ key: String) throws -> Int {
-        guard let v = object[key] else { throw LlamaError.missingField(file: file, field: prefix + key) }
-        return try int(key, v)
-    }
+    func int(_ key: String) throws -> Int { try required(key, int) }
 
-    func int(_ key: String, default value: Int) throws -> Int {
-        guard let v = object[key], v != .null else { return value }
-        return try int(key, v)
-    }
+    func int(_ key: String, default value: Int) throws -> Int { try optional(key, default: value, int) }
 
     func positiveInt(_ key: String) throws -> Int {
         let v = try int(key)
@@ -30,15 +24,9 @@ struct ConfigFields {
         return v
     }
 
-    func double(_ key: String) throws -> Double {
-        guard let v = object[key] else { throw LlamaError.missingField(file: file, field: prefix + key) }
-        return try double(key, v)
-    }
+    func double(_ key: String) throws -> Double { try required(key, double) }
 
-    func double(_ key: String, default value: Double) throws -> Double {
-        guard let v = object[key], v != .null else { return value }
-        return try double(key, v)
-    }
+    func double(_ key: String, default value: Double) throws -> Double { try optional(key, default: value, double) }
 
     func bool(_ key: String, default value: Bool) throws -> Bool {
         guard let v = object[key], v != .null else { return value }
@@ -74,6 +62,18 @@ struct ConfigFields {
         case let .array(items): return try items.map { try int(key, $0) }
         default: throw wrongType(key, "an integer or a list of integers", v)
         }
+    }
+
+    /// A field that must be present (null reads as null, so the type check names it).
+    private func required<T>(_ key: String, _ read: (String, JSONValue) throws -> T) throws -> T {
+        guard let v = object[key] else { throw LlamaError.missingField(file: file, field: prefix + key) }
+        return try read(key, v)
+    }
+
+    /// A field whose absence or null means `value`.
+    private func optional<T>(_ key: String, default value: T, _ read: (String, JSONValue) throws -> T) throws -> T {
+        guard let v = object[key], v != .null else { return value }
+        return try read(key, v)
     }
 
     private func int(_ key: String, _ v: JSONValue) throws -> Int {

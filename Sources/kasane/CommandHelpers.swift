@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Trajectory
 
 /// Parses `--ids 1,2,3` (spaces allowed) into token ids.
 func parseTokenIds(_ text: String, option: String = "--ids") throws -> [Int] {
@@ -12,23 +13,8 @@ func parseTokenIds(_ text: String, option: String = "--ids") throws -> [Int] {
     }
 }
 
-/// Peak resident memory of this process in bytes (Linux `ru_maxrss` is in KiB).
-func peakResidentBytes() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Int(usage.ru_maxrss) * 1024
-}
-
-/// Writes `text` to stdout or to a file: whole or not at all (temp file + rename) for a regular file, straight into
-/// anything else (`/dev/null`, `/dev/stdout`, a FIFO), where a rename would replace the device node itself.
+/// Writes `text` to stdout or to a file.
 func emit(_ text: String, to path: String?) throws {
-    if let path {
-        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-        let atomically = type == nil || type == .typeRegular
-        do { try text.write(toFile: path, atomically: atomically, encoding: .utf8) } catch {
-            throw CommandError.output(path: path, reason: "cannot write (\(error.localizedDescription))")
-        }
-    } else {
-        print(text)
-    }
+    guard let path else { return print(text) }
+    try OutputFile.write(text, to: path)
 }

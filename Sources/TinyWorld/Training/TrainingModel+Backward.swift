@@ -11,7 +11,6 @@ extension TrainingModel {
         let c = config, N = rows, D = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize
         let L = layout
         let qkvWidth = c.qDim + 2 * c.kvDim
-        let T = seqLen, H = c.numHeads, KV = c.numKVHeads, hd = c.headDim
         let shape = attentionShape
         let workers = self.workers
         let dx = self.dx.baseAddress!, dxn = self.dxn.baseAddress!
@@ -64,19 +63,7 @@ extension TrainingModel {
             BLAS.sgemm(transA: false, transB: false, m: N, n: c.qDim, k: D, a: dx, lda: D, b: pointer(layer.o),
                       ldb: c.qDim, beta: 0, c: dAttn, ldc: c.qDim)
             attentionBackward(shape, qkv: qkv, probs: probs, dOut: dAttn, dqkv: dqkv, dProbs: dProbs, workers: workers)
-            ropeCos.withUnsafeBufferPointer { cosT in
-                ropeSin.withUnsafeBufferPointer { sinT in
-                    parallelChunks(N, workers: workers) { r in
-                        for n in r {
-                            let t = n % T
-                            let row = dqkv + n * qkvWidth
-                            let cs = cosT.baseAddress! + t * (hd / 2), sn = sinT.baseAddress! + t * (hd / 2)
-                            applyRope(row, heads: H, headDim: hd, cos: cs, sin: sn, inverse: true)
-                            applyRope(row + c.qDim, heads: KV, headDim: hd, cos: cs, sin: sn, inverse: true)
-                        }
-                    }
-                }
-            }
+            rotateQK(dqkv, inverse: true)
             BLAS.sgemm(transA: true, transB: false, m: qkvWidth, n: D, k: N, a: dqkv, lda: qkvWidth, b: xn1, ldb: D,
                       beta: 1, c: gradPointer(layer.q), ldc: D)
             BLAS.sgemm(transA: false, transB: false, m: N, n: D, k: qkvWidth, a: dqkv, lda: qkvWidth,

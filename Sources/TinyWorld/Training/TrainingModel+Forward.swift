@@ -22,7 +22,6 @@ extension TrainingModel {
         }
         let L = layout
         let qkvWidth = c.qDim + 2 * c.kvDim
-        let T = seqLen, H = c.numHeads, KV = c.numKVHeads, hd = c.headDim
         let shape = attentionShape
         let workers = self.workers
         let tok = UnsafePointer(tokens.baseAddress!)
@@ -47,19 +46,7 @@ extension TrainingModel {
             // q, k, v in one GEMM: their weights sit next to each other in the layout.
             BLAS.sgemm(transA: false, transB: true, m: N, n: qkvWidth, k: D, a: xn1, lda: D,
                       b: pointer(layer.q), ldb: D, beta: 0, c: qkv, ldc: qkvWidth)
-            ropeCos.withUnsafeBufferPointer { cosT in
-                ropeSin.withUnsafeBufferPointer { sinT in
-                    parallelChunks(N, workers: workers) { r in
-                        for n in r {
-                            let t = n % T
-                            let row = qkv + n * qkvWidth
-                            let cs = cosT.baseAddress! + t * (hd / 2), sn = sinT.baseAddress! + t * (hd / 2)
-                            applyRope(row, heads: H, headDim: hd, cos: cs, sin: sn, inverse: false)
-                            applyRope(row + c.qDim, heads: KV, headDim: hd, cos: cs, sin: sn, inverse: false)
-                        }
-                    }
-                }
-            }
+            rotateQK(qkv, inverse: false)
             attentionForward(shape, qkv: qkv, probs: probs, out: attn, workers: workers)
             xMid.update(from: x, count: N * D)
             BLAS.sgemm(transA: false, transB: true, m: N, n: D, k: c.qDim, a: attn, lda: c.qDim,
@@ -95,5 +82,25 @@ extension TrainingModel {
         var total = 0.0
         for n in 0..<N { total += Double(losses[n]) }
         return total / Double(N)
+    }
+}
+
+extension TrainingModel {
+    /// RoPE on the q and k parts of every row of a q|k|v buffer (`inverse`: the backward pass's rotation).
+    func rotateQK(_ buffer: UnsafeMutablePointer<Float>, inverse: Bool) {
+        let c = config, T = seqLen, hd = c.headDim, qkvWidth = c.qDim + 2 * c.kvDim
+        ropeCos.withUnsafeBufferPointer { cosT in
+            ropeSin.withUnsafeBufferPointer { sinT in
+                parallelChunks(rows, workers: workers) { r in
+                    for n in r {
+                        let t = n % T
+                        let row = buffer + n * qkvWidth
+                        let cs = cosT.baseAddress! + t * (hd / 2), sn = sinT.baseAddress! + t * (hd / 2)
+                        applyRope(row, heads: c.numHeads, headDim: hd, cos: cs, sin: sn, inverse: inverse)
+                        applyRope(row + c.qDim, heads: c.numKVHeads, headDim: hd, cos: cs, sin: sn, inverse: inverse)
+                    }
+                }
+            }
+        }
     }
 }

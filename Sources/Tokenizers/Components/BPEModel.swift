@@ -44,7 +44,7 @@ final class BPEModel: @unchecked Sendable {
         unkId = unkToken.flatMap { tokenToId[$0] }
         for b in 0..<256 { byteIds[b] = tokenToId[byteTokenName(UInt8(b))] ?? -1 }
 
-        guard let mergesJSON = json["merges"]?.arrayValue else { throw TokenizerError.missingField(file: file, field: "model.merges") }
+        let mergesJSON = try json.required("merges", \.arrayValue, file: file, field: "model.merges")
         let prefixLength = continuingSubwordPrefix?.utf8.count ?? 0
         merges.reserveCapacity(mergesJSON.count)
         var rank: Int32 = 0

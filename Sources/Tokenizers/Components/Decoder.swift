@@ -10,17 +10,17 @@ indirect enum Decoder: Sendable {
     case byteLevel
 
     static func parse(_ json: JSONValue, file: String) throws -> Decoder {
-        guard let type = json["type"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "decoder.type") }
+        let type = try json.required("type", \.stringValue, file: file, field: "decoder.type")
         switch type {
         case "Sequence":
-            guard let list = json["decoders"]?.arrayValue else { throw TokenizerError.missingField(file: file, field: "decoder.decoders") }
+            let list = try json.required("decoders", \.arrayValue, file: file, field: "decoder.decoders")
             return .sequence(try list.map { try parse($0, file: file) })
         case "ByteFallback": return .byteFallback
         case "Fuse": return .fuse
         case "ByteLevel": return .byteLevel
         case "Replace":
             let regex = try parsePattern(json["pattern"], file: file, field: "decoder.Replace.pattern")
-            guard let content = json["content"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "decoder.Replace.content") }
+            let content = try json.required("content", \.stringValue, file: file, field: "decoder.Replace.content")
             return .replace(regex, content: content)
         case "Strip":
             guard let c = json["content"]?.stringValue, c.unicodeScalars.count == 1, let ch = c.unicodeScalars.first,

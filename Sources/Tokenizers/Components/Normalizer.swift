@@ -12,21 +12,17 @@ indirect enum Normalizer: Sendable {
     case precompiled(PrecompiledCharsmap)
 
     static func parse(_ json: JSONValue, file: String) throws -> Normalizer {
-        guard let type = json["type"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "normalizer.type") }
+        let type = try json.required("type", \.stringValue, file: file, field: "normalizer.type")
         switch type {
         case "Sequence":
-            guard let list = json["normalizers"]?.arrayValue else {
-                throw TokenizerError.missingField(file: file, field: "normalizer.normalizers")
-            }
+            let list = try json.required("normalizers", \.arrayValue, file: file, field: "normalizer.normalizers")
             return .sequence(try list.map { try parse($0, file: file) })
         case "Replace":
             let regex = try parsePattern(json["pattern"], file: file, field: "normalizer.Replace.pattern")
-            guard let content = json["content"]?.stringValue else {
-                throw TokenizerError.missingField(file: file, field: "normalizer.Replace.content")
-            }
+            let content = try json.required("content", \.stringValue, file: file, field: "normalizer.Replace.content")
             return .replace(regex, content: Array(content.utf8))
         case "Prepend":
-            guard let p = json["prepend"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "normalizer.Prepend.prepend") }
+            let p = try json.required("prepend", \.stringValue, file: file, field: "normalizer.Prepend.prepend")
             return .prepend(Array(p.utf8))
         case "NFC": return .nfc
         case "NFD": return .nfd
@@ -36,9 +32,7 @@ indirect enum Normalizer: Sendable {
         case "Strip":
             return .strip(left: json["strip_left"]?.boolValue ?? true, right: json["strip_right"]?.boolValue ?? true)
         case "Precompiled":
-            guard let map = json["precompiled_charsmap"]?.stringValue else {
-                throw TokenizerError.missingField(file: file, field: "normalizer.Precompiled.precompiled_charsmap")
-            }
+            let map = try json.required("precompiled_charsmap", \.stringValue, file: file, field: "normalizer.Precompiled.precompiled_charsmap")
             return .precompiled(try PrecompiledCharsmap(base64: map, file: file))
         default:
             throw TokenizerError.unsupported(file: file, component: "normalizer", type: type)

@@ -7,12 +7,10 @@ indirect enum PostProcessor: Sendable {
     case sequence([PostProcessor])
 
     static func parse(_ json: JSONValue, file: String) throws -> PostProcessor {
-        guard let type = json["type"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "post_processor.type") }
+        let type = try json.required("type", \.stringValue, file: file, field: "post_processor.type")
         switch type {
         case "TemplateProcessing":
-            guard let single = json["single"]?.arrayValue else {
-                throw TokenizerError.missingField(file: file, field: "post_processor.single")
-            }
+            let single = try json.required("single", \.arrayValue, file: file, field: "post_processor.single")
             let specials = json["special_tokens"]
             var pieces: [TemplatePiece] = []
             for (i, p) in single.enumerated() {
@@ -46,9 +44,7 @@ indirect enum PostProcessor: Sendable {
         case "ByteLevel":
             return .byteLevel
         case "Sequence":
-            guard let list = json["processors"]?.arrayValue else {
-                throw TokenizerError.missingField(file: file, field: "post_processor.processors")
-            }
+            let list = try json.required("processors", \.arrayValue, file: file, field: "post_processor.processors")
             return .sequence(try list.map { try parse($0, file: file) })
         default:
             throw TokenizerError.unsupported(file: file, component: "post_processor", type: type)

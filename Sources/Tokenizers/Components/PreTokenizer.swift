@@ -28,12 +28,10 @@ indirect enum PreTokenizer: Sendable {
     static let gpt2Regex: OnigRegex? = try? OnigRegex(pattern: gpt2Pattern)
 
     static func parse(_ json: JSONValue, file: String) throws -> PreTokenizer {
-        guard let type = json["type"]?.stringValue else { throw TokenizerError.missingField(file: file, field: "pre_tokenizer.type") }
+        let type = try json.required("type", \.stringValue, file: file, field: "pre_tokenizer.type")
         switch type {
         case "Sequence":
-            guard let list = json["pretokenizers"]?.arrayValue else {
-                throw TokenizerError.missingField(file: file, field: "pre_tokenizer.pretokenizers")
-            }
+            let list = try json.required("pretokenizers", \.arrayValue, file: file, field: "pre_tokenizer.pretokenizers")
             return .sequence(try list.map { try parse($0, file: file) })
         case "Metaspace":
             let rep = json["replacement"]?.stringValue ?? "▁"

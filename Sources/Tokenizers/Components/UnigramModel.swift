@@ -12,7 +12,7 @@ final class UnigramModel: @unchecked Sendable {
     private let byteIds: [Int]
 
     init(json: JSONValue, file: String) throws {
-        guard let vocab = json["vocab"]?.arrayValue else { throw TokenizerError.missingField(file: file, field: "model.vocab") }
+        let vocab = try json.required("vocab", \.arrayValue, file: file, field: "model.vocab")
         var pieces: [String] = []
         var scores: [Double] = []
         pieces.reserveCapacity(vocab.count)

@@ -13,6 +13,25 @@ public struct TokenizeLines {
         self.tokenizer = tokenizer; self.addSpecialTokens = addSpecialTokens; self.keepSpecial = keepSpecial
     }
 
+    /// `--text`: the ids of `text` as a JSON array; decoding, `text` is a JSON array of ids and the result its text.
+    public func convert(text: String, decode: Bool) throws -> String {
+        guard decode else { return JSONWriter.intArray(try tokenizer.encode(text, addSpecialTokens: addSpecialTokens)) }
+        return try self.decode(ids: try JSONParser.parse(Array(text.utf8), file: "--text"), file: "--text", field: "ids")
+    }
+
+    /// `--jsonl`: every line of `file` ('-': standard input), handed to `write` in chunks of about 1 MiB.
+    public func convert(jsonl file: String, decode: Bool, write: (String) -> Void) throws {
+        var out = ""
+        for (i, line) in try JSONLines.read(path: file).enumerated() {
+            out += decode ? try self.decode(line, number: i + 1, file: file) : try encode(line, number: i + 1, file: file)
+            if out.utf8.count > 1 << 20 {
+                write(out)
+                out = ""
+            }
+        }
+        write(out)
+    }
+
     /// The output line (with its newline) for input line `number` (1-based) of `file`.
     public func encode(_ line: JSONValue, number: Int, file: String) throws -> String {
         guard let text = line["text"]?.stringValue else {

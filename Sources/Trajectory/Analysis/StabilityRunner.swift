@@ -123,3 +123,33 @@ public enum StabilityRunner {
 }
 
 import Foundation
+
+extension StabilityResult {
+    /// `kasane stability`'s printout: the settings, the datasets left out, then the AVG level of every method.
+    public var text: String {
+        var lines = settings.map { "\($0.0): \($0.1)" }
+        lines += raw.excluded.sorted(by: { $0.key < $1.key }).map { "left out \($0.key): \($0.value)" }
+        return lines.joined(separator: "\n") + "\n\n" + StabilityExport.text(sweep)
+    }
+
+    /// Writes the exports asked for: every measure as CSV or JSON, per-example measures as CSV.
+    public func write(csv: String?, json: String?, examplesCSV: String?) throws {
+        if let csv { try OutputFile.write(StabilityExport.csv(sweep), to: csv) }
+        if let examplesCSV { try OutputFile.write(StabilityExport.examplesCSV(sweep), to: examplesCSV) }
+        if let json {
+            let named = Dictionary(settings, uniquingKeysWith: { a, _ in a })
+            try OutputFile.write(try StabilityExport.json(run: run.name, settings: named, rows: sweep), to: json)
+        }
+    }
+}
+
+extension ReportInput {
+    /// The report of a stability run (`kasane report`), with the drift and costs `store` holds for its run.
+    public init(_ result: StabilityResult, store: ResultStore, correctnessThreshold: Double) throws {
+        self.init(runName: result.run.name, settings: result.settings, raw: result.raw.table,
+                  averaged: result.averaged, ensembles: result.ensembles, sweep: result.sweep,
+                  excluded: result.raw.excluded, correctnessThreshold: correctnessThreshold,
+                  drift: try store.drift(runName: result.run.name),
+                  costs: try SweepCosts.load(store: store, result: result))
+    }
+}

@@ -18,6 +18,13 @@ public final class Averager {
         public var readsPerCheckpoint: [Int: Int] = [:]
         public var bytesRead = 0
         public var largestTensor = 0
+
+        /// `kasane average`'s closing line.
+        public func line(models: Int, seconds: Double) -> String {
+            String(format: "%d model(s) in %.1f s; read %.1f MB; at most %d tensor reads of one checkpoint; "
+                   + "largest tensor %d elements", models, seconds, Double(bytesRead) / 1e6,
+                   readsPerCheckpoint.values.max() ?? 0, largestTensor)
+        }
     }
 
     private let sources: [any WeightSource]

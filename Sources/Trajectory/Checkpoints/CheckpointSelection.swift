@@ -43,6 +43,20 @@ public struct StepRange: Sendable, Equatable {
     }
 }
 
+/// `--at 1000,2000`: explicit steps, comma-separated.
+public struct StepList: Sendable, Equatable {
+    public var steps: [Int]
+
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.compactMap { Int($0) }
+        guard !values.isEmpty, values.count == parts.count else {
+            throw TrajectoryError.invalidOption(option: "--at", value: text, expected: "a comma-separated list of steps")
+        }
+        steps = values
+    }
+}
+
 /// `--last-fraction p`: the last k = ⌈p·M⌉ of M checkpoints, at least min(2, M) (the analysis window of the
 /// instability spec §7: MTV and IS need two). p is parsed as an exact rational ("0.2", "1/5", "20%") so that the
 /// ceiling never overshoots through binary rounding.

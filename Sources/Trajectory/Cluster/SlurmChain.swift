@@ -2,29 +2,23 @@ import Foundation
 
 /// Where a Slurm job runs and what it may use: the sbatch options every stage shares.
 public struct SlurmResources: Sendable, Equatable {
-    public var partition: String?
-    public var account: String?
-    public var qos: String?
-    public var time: String?
-    public var cpusPerTask: Int?
-    public var mem: String?
+    /// `--partition=…`, `--account=…`, `--qos=…`, `--time=…`, `--cpus-per-task=…`, `--mem=…`, for those given.
+    public let named: [String]
     /// The `%N` throttle of the arrays: at most this many tasks at once.
     public var maxParallel: Int?
     /// Passed through to every sbatch call as they are (e.g. `--constraint=cpu`).
-    public var extraArguments: [String] = []
+    public var extraArguments: [String]
 
-    public init() {}
-
-    var directives: [String] {
-        var lines: [String] = []
-        if let partition { lines.append("--partition=\(partition)") }
-        if let account { lines.append("--account=\(account)") }
-        if let qos { lines.append("--qos=\(qos)") }
-        if let time { lines.append("--time=\(time)") }
-        if let cpusPerTask { lines.append("--cpus-per-task=\(cpusPerTask)") }
-        if let mem { lines.append("--mem=\(mem)") }
-        return lines + extraArguments
+    public init(partition: String? = nil, account: String? = nil, qos: String? = nil, time: String? = nil,
+                cpusPerTask: Int? = nil, mem: String? = nil, maxParallel: Int? = nil, extraArguments: [String] = []) {
+        let given: [(String, String?)] = [("partition", partition), ("account", account), ("qos", qos), ("time", time),
+                                          ("cpus-per-task", cpusPerTask.map(String.init)), ("mem", mem)]
+        named = given.compactMap { name, value in value.map { "--\(name)=\($0)" } }
+        self.maxParallel = maxParallel
+        self.extraArguments = extraArguments
     }
+
+    var directives: [String] { named + extraArguments }
 }
 
 /// The chain `kasane slurm` submits for one store: an eval array (one task per group of checkpoints), an array

@@ -28,8 +28,8 @@ public struct SlurmPlan: Sendable {
     public var pendingSteps: [Int]
     public var pendingAverageSteps: [Int]
 
-    /// `kasane`: this executable's absolute path (tasks run it again).
-    public init(_ request: SlurmRequest, kasane: String) throws {
+    /// `kasane`: the executable's absolute path (tasks run it again); default: this process's executable.
+    public init(_ request: SlurmRequest, kasane: String = SlurmPlan.currentExecutable) throws {
         var evaluation = request.evaluation
         let db = TrajectoryEvaluation.absolute(evaluation.db)
         evaluation.db = db
@@ -50,6 +50,30 @@ public struct SlurmPlan: Sendable {
                            reportCommands: reportCommands, resources: resources)
         pendingSteps = pending
         pendingAverageSteps = pendingAverage
+    }
+
+    public static var currentExecutable: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    }
+
+    /// `kasane slurm`: writes the scripts and submits the chain (with `dryRun`, only prints its sbatch lines),
+    /// telling each permanent line to `say`. With `wait`, follows the chain to its end, every change through
+    /// `status`, and returns its last progress.
+    public func submit(dryRun: Bool, wait: Bool, say: (String) -> Void,
+                       status: (SlurmProgress) -> Void) throws -> SlurmProgress? {
+        guard !chain.stages.isEmpty else {
+            say("nothing to submit: every selected checkpoint is stored in \(chain.db)")
+            return nil
+        }
+        let scripts = try chain.writeScripts()
+        say("\(pendingSteps.count) checkpoint(s) to evaluate, \(pendingAverageSteps.count) averaged "
+            + "position(s); scripts: " + scripts.joined(separator: " "))
+        let submission = try SlurmClient.submit(chain, dryRun: dryRun)
+        submission.commandLines.forEach(say)
+        if dryRun { return nil }
+        say("submitted: " + submission.jobs.map { "\($0.stage.rawValue) \($0.id)" }.joined(separator: ", "))
+        guard wait else { return nil }
+        return try SlurmClient.wait(chain, submission, update: status)
     }
 
     /// `kasane slurm`'s own options (valued, then flags).

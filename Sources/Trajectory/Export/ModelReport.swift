@@ -31,17 +31,16 @@ public struct ModelReport {
     public var generatedTokens: Int
     public var seconds: Double
 
-    /// Reads `model`'s records of every dataset of `datasets` from the store and scores them.
-    /// The report of the one model a `kasane eval --model M --output` request evaluated into its store.
-    public init(request: TrajectoryRequest, model: StoredModel, kasaneVersion: String, startedAt: Date) throws {
+    /// The report of the one model a `kasane eval --model M --output` plan evaluated into its store.
+    public init(plan: TrajectoryPlan, model: StoredModel, kasaneVersion: String, startedAt: Date) throws {
         try self.init(
-            store: try ResultStore(path: request.db, readOnly: true), model: model,
-            datasets: try loadEvalSuite(root: request.evalsets, options: request.evalOptions),
+            store: plan.store, model: model, datasets: plan.suite,
             metadata: RunMetadata(kasaneVersion: kasaneVersion, modelPath: model.spec.path,
-                                  modelFingerprint: model.spec.fingerprint, evalsetsRoot: request.evalsets,
-                                  options: request.evalOptions, startedAt: startedAt))
+                                  modelFingerprint: model.spec.fingerprint, evalsetsRoot: plan.request.evalsets,
+                                  options: plan.request.evalOptions, startedAt: startedAt))
     }
 
+    /// Reads `model`'s records of every dataset of `datasets` from the store and scores them.
     public init(store: ResultStore, model: StoredModel, datasets: [EvalDataset], metadata: RunMetadata) throws {
         let stored = Dictionary(try store.datasets(run: model.runID).map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
         self.datasets = datasets
@@ -138,14 +137,8 @@ public struct ModelReport {
         }
         let predictions = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
         let scores = JSONWriter.string(scoresObject(), layout: .indented(2), sortKeys: true)
-        try Self.writeFile(Data(predictions.utf8), to: (directory as NSString).appendingPathComponent("predictions.jsonl"))
-        try Self.writeFile(Data((scores + "\n").utf8), to: (directory as NSString).appendingPathComponent("scores.json"))
-    }
-
-    private static func writeFile(_ data: Data, to path: String) throws {
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw TrajectoryError.output(path: path, reason: "cannot write (\(error.localizedDescription))")
-        }
+        try OutputFile.write(Data(predictions.utf8), to: (directory as NSString).appendingPathComponent("predictions.jsonl"))
+        try OutputFile.write(Data((scores + "\n").utf8), to: (directory as NSString).appendingPathComponent("scores.json"))
     }
 
     /// The readable table printed at the end of a run.

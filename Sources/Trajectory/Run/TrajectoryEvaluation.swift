@@ -50,28 +50,24 @@ public struct TrajectoryRequest: Sendable {
     }
 }
 
-/// What a run is about to do, told once before it starts.
-public struct TrajectoryPlan: Sendable {
-    public var checkpoints: Int
-    public var datasets: Int
-    /// Examples per model over all datasets.
-    public var examplesPerModel: Int
-    public var db: String
+/// A `TrajectoryRequest` resolved: the checkpoints (or averaged positions) to evaluate, the datasets, the store,
+/// the tokenizer and the run's settings. `TrajectoryRunner(plan)` evaluates it.
+public struct TrajectoryPlan {
+    public let request: TrajectoryRequest
+    public let checkpoints: [Checkpoint]
+    public let suite: [EvalDataset]
+    public let store: ResultStore
+    let runName: String
+    let source: String
+    let settings: StoreSettings
+    let tokenizer: Tokenizer
+    let averaged: CheckpointAveraging?
+    let comet: CometSegmentScorer?
 
-    public var line: String {
-        "\(checkpoints) checkpoint\(checkpoints == 1 ? "" : "s") × \(datasets) datasets (\(examplesPerModel) examples each)"
-            + " → \(db)"
-    }
-}
-
-/// `kasane eval --db`: resolves the request (checkpoints, averaging, datasets, tokenizer, settings) and runs the
-/// `TrajectoryRunner` over LLaMA models into the store.
-public enum TrajectoryEvaluation {
-    public static func run(_ request: TrajectoryRequest, events: TrajectoryEvents = TrajectoryEvents(),
-                           planned: (TrajectoryPlan) -> Void = { _ in }) throws -> TrajectorySummary {
-        var (source, selected, runName) = try select(request.models)
+    public init(_ request: TrajectoryRequest) throws {
+        var (source, selected, runName) = try TrajectoryEvaluation.select(request.models)
         if let name = request.runName { runName = name }
-        let averaged = try averagedPlan(request)
+        let averaged = try TrajectoryEvaluation.averagedPlan(request)
         if let averaged {
             selected = averaged.targets(selected)
             guard !selected.isEmpty else {
@@ -82,24 +78,54 @@ public enum TrajectoryEvaluation {
         guard let tokenizerPath = request.tokenizer ?? selected.first?.path else {
             throw TrajectoryError.selection("no checkpoint selected and no --tokenizer")
         }
-        let suite = try loadEvalSuite(root: request.evalsets, options: request.evalOptions)
-        let comet = try request.comet.map(CometSegmentScorer.init(folder:))   // before the store: a bad folder writes nothing
-        let store = try ResultStore(path: request.db, journal: request.journal)
-        let settings = RunKeys.settings(request.evalOptions, tokenizerSHA256: try tokenizerHash(tokenizerPath))
-        let tokenizer = try Tokenizer.load(path: tokenizerPath)
-        var variant: (@Sendable (Checkpoint) throws -> ModelSpec)? = nil
-        if let averaged { variant = { try averaged.modelSpec(for: $0) } }
-        let runner = TrajectoryRunner(
-            store: store, suite: suite, evalOptions: request.evalOptions,
-            options: .init(runName: runName, source: source, settings: settings, verify: request.verify, variant: variant),
-            log: try RunLog(path: request.log), events: events, segmentScorer: comet) { checkpoint in
-                try LlamaGenerator(model: try loadModel(checkpoint, averaged: averaged), tokenizer: tokenizer)
-            }
-        planned(TrajectoryPlan(checkpoints: selected.count, datasets: suite.count,
-                               examplesPerModel: suite.reduce(0) { $0 + $1.samples.count }, db: request.db))
-        return try runner.run(selected)
+        suite = try loadEvalSuite(root: request.evalsets, options: request.evalOptions)
+        comet = try request.comet.map(CometSegmentScorer.init(folder:))   // before the store: a bad folder writes nothing
+        store = try ResultStore(path: request.db, journal: request.journal)
+        settings = RunKeys.settings(request.evalOptions,
+                                    tokenizerSHA256: try TrajectoryEvaluation.tokenizerHash(tokenizerPath))
+        tokenizer = try Tokenizer.load(path: tokenizerPath)
+        self.request = request
+        self.checkpoints = selected
+        self.runName = runName
+        self.source = source
+        self.averaged = averaged
     }
 
+    /// Examples per model over all datasets.
+    public var examplesPerModel: Int { suite.reduce(0) { $0 + $1.samples.count } }
+
+    /// What the run is about to do, told once before it starts.
+    public var line: String {
+        "\(checkpoints.count) checkpoint\(checkpoints.count == 1 ? "" : "s") × \(suite.count) datasets"
+            + " (\(examplesPerModel) examples each) → \(request.db)"
+    }
+
+    /// The checkpoint itself, or the averaged model standing for it (members share one config; the averager checks).
+    func generator(for checkpoint: Checkpoint) throws -> LlamaGenerator {
+        guard let averaged else {
+            return try LlamaGenerator(model: try LlamaModel(directory: checkpoint.path), tokenizer: tokenizer)
+        }
+        let config = try LlamaConfig.load(path: checkpoint.path)
+        let model = try LlamaModel(config: config, weights: try averaged.weights(at: checkpoint.step))
+        return try LlamaGenerator(model: model, tokenizer: tokenizer)
+    }
+}
+
+extension TrajectoryRunner where Generator == LlamaGenerator {
+    /// `kasane eval`: the runner over the plan's LLaMA models (averaged ones with `--average-window`) and its store.
+    public convenience init(_ plan: TrajectoryPlan, events: TrajectoryEvents = TrajectoryEvents()) throws {
+        var variant: (@Sendable (Checkpoint) throws -> ModelSpec)? = nil
+        if let averaged = plan.averaged { variant = { try averaged.modelSpec(for: $0) } }
+        self.init(store: plan.store, suite: plan.suite, evalOptions: plan.request.evalOptions,
+                  options: .init(runName: plan.runName, source: plan.source, settings: plan.settings,
+                                 verify: plan.request.verify, variant: variant),
+                  log: try RunLog(path: plan.request.log), events: events, segmentScorer: plan.comet,
+                  makeGenerator: plan.generator)
+    }
+}
+
+/// Resolving a request's checkpoints, and what a resubmission still lacks (`kasane slurm`).
+public enum TrajectoryEvaluation {
     /// What a resubmission still has to evaluate: the selected steps whose rows are not all stored, raw and (with
     /// averaging) averaged, under the request's settings.
     public static func missing(_ request: TrajectoryRequest) throws -> (runName: String, raw: [Int], averaged: [Int]) {
@@ -118,13 +144,6 @@ public enum TrajectoryEvaluation {
             averaged = plan.targets(selected).map(\.step).filter { !stored.contains($0) }
         }
         return (runName, selected.map(\.step).filter { !storedRaw.contains($0) }, averaged)
-    }
-
-    /// The checkpoint itself, or the averaged model standing for it (members share one config; the averager checks).
-    static func loadModel(_ checkpoint: Checkpoint, averaged: CheckpointAveraging?) throws -> LlamaModel {
-        guard let averaged else { return try LlamaModel(directory: checkpoint.path) }
-        let config = try LlamaConfig.load(path: checkpoint.path)
-        return try LlamaModel(config: config, weights: try averaged.weights(at: checkpoint.step))
     }
 
     /// The averaging plan over the whole run (window members may lie outside the selection), or nil.

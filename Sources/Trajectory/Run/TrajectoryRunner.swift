@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Linalg
 
 /// Evaluates the checkpoints of a run one at a time into a result store, skipping whatever the store already holds
 /// for the same run (settings), checkpoint fingerprint, dataset hash and example. Each finished batch is written in
@@ -191,4 +192,10 @@ public struct TrajectorySummary: Sendable {
     public var evaluatedExamples: Int
     public var skippedExamples: Int
     public var seconds: Double
+
+    /// The closing line of `kasane eval`.
+    public func line(db: String) -> String {
+        "done: \(evaluatedExamples) examples evaluated, \(skippedExamples) already stored,"
+            + " \(DurationText.format(seconds)); run '\(run.name)' in \(db)"
+    }
 }

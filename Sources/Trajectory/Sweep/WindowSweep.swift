@@ -51,11 +51,12 @@ public enum WindowSweep {
         let spanSteps = Set(span.map(\.step))
         let windows = request.windows.filter { $0 > 1 }
         func evaluate(_ from: Int, averaging: AveragingRequest?) throws -> TrajectorySummary {
-            try TrajectoryEvaluation.run(TrajectoryRequest(
+            let plan = try TrajectoryPlan(TrajectoryRequest(
                 models: .run(folder: request.checkpoints, steps: StepRange(lower: from, upper: last.step),
                              lastFraction: nil),
                 evalsets: request.evalsets, evalOptions: request.evalOptions, db: request.db,
-                tokenizer: request.tokenizer, runName: request.runName, averaging: averaging), events: events)
+                tokenizer: request.tokenizer, runName: request.runName, averaging: averaging))
+            return try TrajectoryRunner(plan, events: events).run(plan.checkpoints)
         }
 
         say("raw checkpoints: steps \(first.step)–\(last.step) (\(span.count))")

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Trajectory
 
 struct EnsembleCommand: AsyncParsableCommand {
@@ -13,19 +12,14 @@ struct EnsembleCommand: AsyncParsableCommand {
         No forward pass is needed. Positions without a full window are skipped.
         """)
 
-    @Option(help: "The SQLite result store.")
-    var db: String
-    @Option(help: "Run name, when the store holds several runs.")
-    var run: String?
-    @Option(help: "Window size(s), e.g. 5 or 2,5,10.")
-    var window: String
-    @Option(help: "Window alignment: trailing or centred.")
-    var align: WindowAlignment = .trailing
+    @OptionGroup var store: RunInStoreOptions
+    @Option(help: "Window size(s), e.g. 5 or 2,5,10.") var window: String
+    @Option(help: "Window alignment: trailing or centred.") var align: WindowAlignment = .trailing
     @Option(help: "Vote: majority (one vote per checkpoint) or confidence (weighted by exp(mean token log-prob)).")
     var vote: EnsembleVote = .majority
 
     func run() async throws {
-        let result = try EnsembleRun.run(db: db, run: run, sizes: try StabilityRequest.parseWindows(window),
+        let result = try EnsembleRun.run(db: store.db, run: store.run, sizes: try StabilityRequest.parseWindows(window),
                                          alignment: align, vote: vote)
         for (name, reason) in result.excluded { print("left out \(name): \(reason)") }
         for window in result.windows { print(window.line) }

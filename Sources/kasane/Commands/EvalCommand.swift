@@ -8,21 +8,17 @@ struct EvalCommand: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Evaluate checkpoints on llm-jp-eval v1.4.1 datasets (4-shot prompts, greedy decoding, v1.4.1 scoring).",
         discussion: """
-            Reads <evalsets>/evaluation/<split>/<name>.json (or <evalsets>/<version>/evaluation/...) and scores the \
-            first --max-samples samples of each dataset with --shots examples from the train split. Every result \
-            goes into the SQLite store (--db; with --model --output, OUT/results.sqlite), so a rerun evaluates only \
-            what is missing. --output also writes OUT/predictions.jsonl and OUT/scores.json for one --model. See \
-            docs/EVALUATION.md for the choices made where llm-jp-eval v1.4.1 is ambiguous.
+            Scores the first --max-samples samples of each <evalsets>/evaluation/<split>/<name>.json with --shots \
+            examples from the train split. Every result goes into the SQLite store (--db; with --model --output, \
+            OUT/results.sqlite), so a rerun evaluates only what is missing. See docs/EVALUATION.md.
             """)
 
     @OptionGroup(title: "Checkpoints") var selection: SelectionOptions
     @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
     @OptionGroup(title: "Result store") var store: StoreOptions
     @OptionGroup(title: "Averaged models") var averaging: AveragingOptions
-    @Option(help: "With --model: also write predictions.jsonl and scores.json into this folder.")
-    var output: String?
-    @Flag(help: "No progress lines.")
-    var quiet = false
+    @Option(help: "With --model: also write predictions.jsonl and scores.json into this folder.") var output: String?
+    @Flag(help: "No progress lines.") var quiet = false
 
     func validate() throws {
         guard store.db != nil || output != nil else { throw ValidationError("give --db (the result store) or --output") }
@@ -39,23 +35,20 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let request = request
         if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         let started = Date()
+        let plan = try TrajectoryPlan(request)
         let live = StatusLine(enabled: !quiet)
         let events = TrajectoryEvents(
             checkpoint: { if !quiet { live.clear(); say($0.line) } },
             batch: { live.show($0) },
             notice: { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) })
-        let summary = try TrajectoryEvaluation.run(request, events: events) { if !quiet { say($0.line) } }
+        if !quiet { say(plan.line) }
+        let summary = try TrajectoryRunner(plan, events: events).run(plan.checkpoints)
         live.clear()
-        if !quiet {
-            say("done: \(summary.evaluatedExamples) examples evaluated, \(summary.skippedExamples) already stored,"
-                + " \(DurationText.format(summary.seconds)); run '\(summary.run.name)' in \(request.db)")
-        }
+        if !quiet { say(summary.line(db: plan.request.db)) }
         guard let output, let model = summary.models.first else { return }
-        let report = try ModelReport(request: request, model: model, kasaneVersion: KasaneVersion.string,
-                                     startedAt: started)
+        let report = try ModelReport(plan: plan, model: model, kasaneVersion: KasaneVersion.string, startedAt: started)
         try report.write(to: output)
         print(report.summary)
         print("wrote \(output)/predictions.jsonl and \(output)/scores.json")

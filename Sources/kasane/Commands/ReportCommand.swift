@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Trajectory
 
 struct ReportCommand: AsyncParsableCommand {
@@ -8,19 +7,12 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Write report.md, CSV tables and a self-contained report.html with SVG plots.")
 
     @OptionGroup var analysis: StabilityAnalysisOptions
-    @Option(help: "Output folder.")
-    var output: String
+    @Option(help: "Output folder.") var output: String
 
     func run() async throws {
-        let store = try ResultStore(path: analysis.db, readOnly: true)
-        let request = try analysis.request()
-        let result = try StabilityRunner.run(store: store, request: request, scorer: ScoringRescorer())
-        let input = ReportInput(runName: result.run.name, settings: result.settings, raw: result.raw.table,
-                                averaged: result.averaged, ensembles: result.ensembles, sweep: result.sweep,
-                                excluded: result.raw.excluded,
-                                correctnessThreshold: request.options.correctnessThreshold,
-                                drift: try store.drift(runName: result.run.name),
-                                costs: try SweepCosts.load(store: store, result: result))
+        let result = try analysis.run()
+        let input = try ReportInput(result, store: try ResultStore(path: analysis.store.db, readOnly: true),
+                                    correctnessThreshold: analysis.threshold)
         for path in try ReportWriter.write(input, to: output) { print(path) }
     }
 }

@@ -12,17 +12,11 @@ struct RescoreCommand: AsyncParsableCommand {
         resumes into the run, and `merge` refuses shards made under the old one. Prints what changed.
         """)
 
-    @Option(help: "The SQLite result store.")
-    var db: String
-
-    @Option(help: "Run name, when the store holds several runs.")
-    var run: String?
-
+    @OptionGroup var store: RunInStoreOptions
     @Option(help: "BLEU: sacrebleu (corpus BLEU) or llm-jp-eval-compat (v1.4.1's per-sample call).")
     var bleu: BleuMode = .sacrebleu
 
     func run() async throws {
-        let summary = try StoreRescoring.rescore(db: db, run: run, bleu: bleu)
-        for line in summary.lines() { print(line) }
+        for line in try StoreRescoring.rescore(db: store.db, run: store.run, bleu: bleu).lines() { print(line) }
     }
 }

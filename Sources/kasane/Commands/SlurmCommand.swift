@@ -7,11 +7,11 @@ struct SlurmCommand: AsyncParsableCommand {
         commandName: "slurm",
         abstract: "Evaluate a run on a Slurm cluster: a job array per run, shard stores, a merge, an optional report.",
         discussion: """
-        Takes the options of `kasane eval --checkpoints DIR --db FILE` and submits: an array with one task per \
-        --checkpoints-per-task checkpoints (each evaluating into its own shard store under FILE.shards/), with \
-        --average-window an array for the averaged positions, a merge job after both (afterany) and with --report a \
-        job running ensemble, stability and report (afterok). Checkpoints whose rows are all stored get no task, so \
-        running the same command again submits only what is missing. Scripts and logs: FILE.slurm/. See docs/CLUSTER.md.
+        Takes the options of `kasane eval --checkpoints DIR --db FILE` and submits an eval array (one task per \
+        --checkpoints-per-task checkpoints, each into a shard store under FILE.shards/), an array for averaged \
+        positions, a merge job after both and with --report a report job. Checkpoints whose rows are all stored get \
+        no task, so the same command again submits only what is missing. Scripts and logs: FILE.slurm/. See \
+        docs/CLUSTER.md.
         """)
 
     @OptionGroup(title: "Evaluation (as kasane eval)") var eval: EvalCommand
@@ -37,37 +37,21 @@ struct SlurmCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var resources = SlurmResources()
-        resources.partition = partition; resources.account = account; resources.qos = qos; resources.time = time
-        resources.cpusPerTask = cpusPerTask; resources.mem = mem; resources.maxParallel = maxParallel
-        resources.extraArguments = sbatchArg
+        let resources = SlurmResources(partition: partition, account: account, qos: qos, time: time,
+                                       cpusPerTask: cpusPerTask, mem: mem, maxParallel: maxParallel,
+                                       extraArguments: sbatchArg)
         let request = SlurmRequest(evaluation: eval.request, arguments: Array(CommandLine.arguments.dropFirst(2)),
                                    resources: resources, checkpointsPerTask: checkpointsPerTask,
                                    reportDirectory: report, ensembleWindows: ensembleWindow)
-        let kasane = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let plan = try SlurmPlan(request, kasane: kasane)
-        guard !plan.chain.stages.isEmpty else {
-            print("nothing to submit: every selected checkpoint is stored in \(plan.chain.db)")
-            return
-        }
-        let scripts = try plan.chain.writeScripts()
-        print("\(plan.pendingSteps.count) checkpoint(s) to evaluate, \(plan.pendingAverageSteps.count) averaged "
-              + "position(s); scripts: " + scripts.joined(separator: " "))
-        let submission = try SlurmClient.submit(plan.chain, dryRun: dryRun)
-        for line in submission.commandLines { print(line) }
-        if dryRun { return }
-        print("submitted: " + submission.jobs.map { "\($0.stage.rawValue) \($0.id)" }.joined(separator: ", "))
-        guard wait else { return }
         let live = StatusLine(enabled: true)
-        let last = try SlurmClient.wait(plan.chain, submission) { progress in
+        let last = try SlurmPlan(request).submit(dryRun: dryRun, wait: wait, say: { print($0) }) { progress in
             live.show(progress.line)
             if isatty(2) == 0 { print(progress.line) }
         }
+        guard let last else { return }
         live.clear()
         print(last.line)
-        if !last.failures.isEmpty {
-            for failure in last.failures { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
-            throw ExitCode(1)
-        }
+        for failure in last.failures { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
+        if !last.failures.isEmpty { throw ExitCode(1) }
     }
 }

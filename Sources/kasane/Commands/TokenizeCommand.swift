@@ -11,25 +11,19 @@ struct TokenizeCommand: AsyncParsableCommand {
             --text TEXT prints the ids as a JSON array (with --decode, TEXT is a JSON array of ids and the text \
             is printed). --jsonl FILE reads one {"text": ...} per line and writes one {"ids": [...]} per line \
             (with --decode: {"ids": [...]} in, {"text": ...} out); FILE may be '-' for standard input.
-            --benchmark times loading and encoding the --jsonl texts instead of printing ids.
             """)
 
     @Option(help: "A tokenizer.json, or a checkpoint folder holding one (plus tokenizer_config.json).")
     var tokenizer: String
-    @Flag(help: "Add the post-processor's special tokens (e.g. BOS) when encoding.")
-    var addSpecialTokens = false
-    @Option(help: "One text to encode (or, with --decode, a JSON array of ids).")
-    var text: String?
-    @Option(help: "A JSON Lines file: {\"text\": ...} per line (or {\"ids\": [...]} with --decode).")
-    var jsonl: String?
+    @Flag(help: "Add the post-processor's special tokens (e.g. BOS) when encoding.") var addSpecialTokens = false
+    @Option(help: "One text to encode (or, with --decode, a JSON array of ids).") var text: String?
+    @Option(help: "A JSON Lines file: {\"text\": ...} per line (or {\"ids\": [...]} with --decode).") var jsonl: String?
     @Flag(help: "Decode ids to text instead of encoding (special tokens are skipped unless --keep-special).")
     var decode = false
-    @Flag(help: "With --decode, keep special tokens in the text.")
-    var keepSpecial = false
+    @Flag(help: "With --decode, keep special tokens in the text.") var keepSpecial = false
     @Flag(help: "Time loading and encoding of the --jsonl texts; prints one JSON line of measurements.")
     var benchmark = false
-    @Option(help: "With --benchmark, how many passes over the texts.")
-    var repeats = 3
+    @Option(help: "With --benchmark, how many passes over the texts.") var repeats = 3
 
     func validate() throws {
         if (text == nil) == (jsonl == nil) { throw ValidationError("give exactly one of --text or --jsonl") }
@@ -45,18 +39,7 @@ struct TokenizeCommand: AsyncParsableCommand {
         }
         let lines = TokenizeLines(tokenizer: try Tokenizer.load(path: tokenizer), addSpecialTokens: addSpecialTokens,
                                   keepSpecial: keepSpecial)
-        if let text {
-            print(decode ? try lines.decode(ids: try JSONParser.parse(Array(text.utf8), file: "--text"), file: "--text",
-                                            field: "ids")
-                         : JSONWriter.intArray(try lines.tokenizer.encode(text, addSpecialTokens: addSpecialTokens)))
-            return
-        }
-        guard let jsonl else { return }
-        var out = ""
-        for (i, line) in try JSONLines.read(path: jsonl).enumerated() {
-            out += decode ? try lines.decode(line, number: i + 1, file: jsonl) : try lines.encode(line, number: i + 1, file: jsonl)
-            if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
-        }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        if let text { print(try lines.convert(text: text, decode: decode)) }
+        if let jsonl { try lines.convert(jsonl: jsonl, decode: decode) { FileHandle.standardOutput.write(Data($0.utf8)) } }
     }
 }

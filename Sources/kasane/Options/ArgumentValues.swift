@@ -20,6 +20,10 @@ extension StepRange: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
 }
 
+extension StepList: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(parsing: argument) }
+}
+
 extension LastFraction: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
 }
