@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -49,27 +48,12 @@ final class WorkerPool: @unchecked Sendable {
     private var generation: UInt64 = 0
     private var job: Job?
     private var running = 0
-    // Copies of `generation` and `running`, written under `mutex`, read without it while spinning.
-    private let publishedGeneration = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-    private let publishedRunning = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-
-    /// How long a thread waits on the CPU for the next job (or for the workers to finish) before it sleeps.
-    /// Parallel regions of a forward pass follow each other within microseconds; a thread that slept in between
-    /// gives its core to whatever else runs there, and on a shared machine the scheduler may not hand it back
-    /// for milliseconds (two `nice 19` busy loops doubled an eval's time). Longer gaps sleep, so an idle pool
-    /// costs nothing. `KASANE_SPIN_US` overrides the default 100 µs (0: sleep at once).
-    static let spinNanoseconds: UInt64 = {
-        guard let text = ProcessInfo.processInfo.environment["KASANE_SPIN_US"], let us = UInt64(text) else { return 100_000 }
-        return min(us, 100_000) * 1000
-    }()
 
     init(threads: Int) {
         threadCount = max(1, threads)
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wake, nil)
         pthread_cond_init(done, nil)
-        kasane_store_u64(publishedGeneration, 0)
-        kasane_store_u64(publishedRunning, 0)
         for _ in 1..<threadCount {
             let thread = Thread { [self] in workerLoop() }
             thread.name = "kasane-worker"
@@ -95,12 +79,9 @@ final class WorkerPool: @unchecked Sendable {
             job = current
             generation &+= 1
             running = threadCount - 1
-            kasane_store_u64(publishedRunning, UInt64(running))
-            kasane_store_u64(publishedGeneration, generation)
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
             drain(current)
-            _ = kasane_spin_until_equal(publishedRunning, 0, Self.spinNanoseconds)
             pthread_mutex_lock(mutex)
             while running > 0 { pthread_cond_wait(done, mutex) }
             job = nil
@@ -136,7 +117,6 @@ final class WorkerPool: @unchecked Sendable {
     private func workerLoop() {
         var seen: UInt64 = 0
         while true {
-            _ = kasane_spin_while_equal(publishedGeneration, seen, Self.spinNanoseconds)
             pthread_mutex_lock(mutex)
             while generation == seen { pthread_cond_wait(wake, mutex) }
             seen = generation
@@ -144,7 +124,6 @@ final class WorkerPool: @unchecked Sendable {
             drainPublishedJob()
             pthread_mutex_lock(mutex)
             running -= 1
-            kasane_store_u64(publishedRunning, UInt64(running))
             if running == 0 { pthread_cond_signal(done) }
             pthread_mutex_unlock(mutex)
         }

@@ -27,13 +27,4 @@ void kasane_widen(int level, int dtype, const void *src, size_t n, float *dst);
 /// Sums `n` floats with wide vector loads (the read-bandwidth probe of `kasane doctor`).
 float kasane_read_sum(int level, const float *src, size_t n);
 
-/// Atomic 64-bit words shared by the worker pool's threads (C11 atomics; Swift reads and writes them only here).
-uint64_t kasane_load_u64(const uint64_t *word);
-void kasane_store_u64(uint64_t *word, uint64_t value);
-
-/// Waits on the CPU, for at most `nanoseconds`, until `*word != value` (`until_equal`: until `*word == value`).
-/// Returns 1 when that happened in time, 0 otherwise (then the caller sleeps on its condition variable).
-int kasane_spin_while_equal(const uint64_t *word, uint64_t value, uint64_t nanoseconds);
-int kasane_spin_until_equal(const uint64_t *word, uint64_t value, uint64_t nanoseconds);
-
 #endif
