@@ -17,6 +17,8 @@ public enum LogitsSelection: Sendable {
     case lastOfEachChunk
     /// One row per token, chunks in order.
     case all
+    /// One row per token for chunks of these sequences (teacher-forced scoring), the last row for the others.
+    case allOf(sequences: Set<Int>)
 }
 
 /// A run of rows of one pass that belong to one sequence.
@@ -50,6 +52,9 @@ extension LlamaModel {
                 case .none: break
                 case .lastOfEachChunk: if p.last { wanted.append(seg.rowOffset + seg.count - 1) }
                 case .all: wanted.append(contentsOf: seg.rowOffset..<(seg.rowOffset + seg.count))
+                case .allOf(let scored):
+                    if scored.contains(p.sequence) { wanted.append(contentsOf: seg.rowOffset..<(seg.rowOffset + seg.count)) }
+                    else if p.last { wanted.append(seg.rowOffset + seg.count - 1) }
                 }
             }
             result.append(contentsOf: runPass(segments: segments, tokens: tokens, cache: cache, logitRows: wanted))

@@ -94,123 +94,17 @@ extension LlamaModel {
     }
 
     /// As above, with log-probabilities: with `logprobs`, each generated id's; for every request with a
-    /// continuation, its ids' teacher-forced ones. The continuation is scored after generation on the same KV cache
+    /// continuation, its ids' teacher-forced ones. The continuation is scored after generation on the same KV slot
     /// (the prompt's positions are kept, the generated ones overwritten), so generation is exactly what it is
-    /// without scoring and the prompt is prefilled once.
+    /// without scoring and the prompt is prefilled once. All requests share one batch (one KV slot each).
     public func generateGreedy(_ requests: [GreedyRequest], prefix: PrefixCache?, eosTokenIds: Set<Int>,
                                vocabularyLimit: Int? = nil, logprobs: Bool, stats: inout GenerationStats,
                                shouldStop: (_ request: Int, _ generated: [Int]) -> Bool) throws -> [GreedyOutput] {
-        for (i, r) in requests.enumerated() {
-            guard !r.prompt.isEmpty else { throw LlamaError.invalidRequest("request \(i): empty prompt") }
-            guard r.maxNewTokens >= 0 else { throw LlamaError.invalidRequest("request \(i): negative maxNewTokens") }
-            for t in r.prompt + (r.continuation ?? []) where t < 0 || t >= config.vocabSize {
-                throw LlamaError.tokenOutOfRange(id: t, vocabSize: config.vocabSize)
-            }
-        }
-        if let p = prefix, p.modelIdentity != ObjectIdentifier(self) {
-            throw LlamaError.invalidRequest("the prefix cache was computed by a different model")
-        }
-        let limit = min(vocabularyLimit ?? config.vocabSize, config.vocabSize)
-        guard limit > 0 else { throw LlamaError.invalidRequest("vocabularyLimit must be positive") }
-
-        var outputs = requests.map {
-            GreedyOutput(tokens: [], tokenLogprobs: logprobs ? [] : nil, continuationLogprobs: $0.continuation.map { _ in [] })
-        }
-        let active = requests.indices.filter { requests[$0].maxNewTokens > 0 || !(requests[$0].continuation ?? []).isEmpty }
-        guard !active.isEmpty else { return outputs }
-        // Cache slot k serves request active[k]; the last generated (or continuation) token is never fed back.
-        let cache = makeCache(capacities: active.map {
-            requests[$0].prompt.count + max(requests[$0].maxNewTokens, requests[$0].continuation?.count ?? 0) - 1
-        })
-
-        var chunks: [SequenceChunk] = []
-        for (slot, r) in active.enumerated() {
-            let prompt = requests[r].prompt
-            var reused = 0
-            if let p = prefix {
-                reused = p.reusableLength(for: prompt)
-                if reused > 0 { cache.copyPrefix(from: p.cache, sequence: 0, into: slot, count: reused) }
-            }
-            stats.reusedPrefixTokens += reused
-            stats.prefillTokens += prompt.count - reused
-            chunks.append(SequenceChunk(sequence: slot, tokens: Array(prompt[reused...])))
-        }
-        var clock = ContinuousClock.now
-        var logits = try forward(chunks, cache: cache, logits: .lastOfEachChunk)
-        stats.prefillSeconds += seconds(since: clock)
-        // The prefill's last row predicts the first continuation token; keep only that log-prob.
-        for (slot, r) in active.enumerated() {
-            if let first = requests[r].continuation?.first { outputs[r].continuationLogprobs = [logSoftmax(logits[slot], at: first)] }
-        }
-
-        var running = active.indices.filter { requests[active[$0]].maxNewTokens > 0 }  // slots still generating
-        if running.count < active.count { logits = running.map { logits[$0] } }  // rows follow `running`
-        clock = ContinuousClock.now
-        while !running.isEmpty {
-            var next: [SequenceChunk] = []
-            var stillRunning: [Int] = []
-            for (row, slot) in running.enumerated() {
-                let r = active[slot]
-                let token = argmax(logits[row], limit: limit)
-                outputs[r].tokens.append(token)
-                if logprobs { outputs[r].tokenLogprobs?.append(logSoftmax(logits[row], at: token)) }
-                let done = outputs[r].tokens.count >= requests[r].maxNewTokens || eosTokenIds.contains(token)
-                    || shouldStop(r, outputs[r].tokens)
-                if !done {
-                    stillRunning.append(slot)
-                    next.append(SequenceChunk(sequence: slot, tokens: [token]))
-                }
-            }
-            running = stillRunning
-            if running.isEmpty { break }
-            logits = try forward(next, cache: cache, logits: .lastOfEachChunk)
-            stats.decodeSteps += 1
-            stats.decodeTokens += next.count
-        }
-        stats.decodeSeconds += seconds(since: clock)
-        try scoreContinuations(requests, active: active, cache: cache, into: &outputs, stats: &stats)
+        var outputs = [GreedyOutput](repeating: GreedyOutput(tokens: []), count: requests.count)
+        try generateContinuously(requests, slots: max(1, requests.count), prefix: prefix, eosTokenIds: eosTokenIds,
+                                 vocabularyLimit: vocabularyLimit, logprobs: logprobs, stats: &stats,
+                                 shouldStop: shouldStop) { outputs[$0] = $1 }
         return outputs
-    }
-
-    /// Log-probs of every continuation token after the first, teacher-forced: each slot's cache is cut back to its
-    /// prompt and the continuation (but its last token) is fed. Logit rows are materialised for at most
-    /// `scoringRowsPerCall` tokens at a time, so a long gold answer never holds vocabulary × length floats.
-    private func scoreContinuations(_ requests: [GreedyRequest], active: [Int], cache: KVCache,
-                                    into outputs: inout [GreedyOutput], stats: inout GenerationStats) throws {
-        let clock = ContinuousClock.now
-        var pending: [(slot: Int, from: Int)] = []  // next continuation index to feed, per slot
-        for (slot, r) in active.enumerated() {
-            guard let c = requests[r].continuation, c.count > 1 else { continue }
-            cache.reset(sequence: slot, keeping: requests[r].prompt.count)
-            pending.append((slot, 0))
-        }
-        let scoringRowsPerCall = 64
-        while !pending.isEmpty {
-            var chunks: [SequenceChunk] = []
-            var rows = 0
-            var fed: [(slot: Int, from: Int, count: Int)] = []
-            for (slot, from) in pending where rows < scoringRowsPerCall {
-                let c = requests[active[slot]].continuation ?? []
-                let count = min(c.count - 1 - from, scoringRowsPerCall - rows)
-                chunks.append(SequenceChunk(sequence: slot, tokens: Array(c[from..<(from + count)])))
-                fed.append((slot, from, count))
-                rows += count
-            }
-            let logits = try forward(chunks, cache: cache, logits: .all)
-            var row = 0
-            var next: [(slot: Int, from: Int)] = []
-            for (slot, from, count) in fed {
-                let r = active[slot]
-                let c = requests[r].continuation ?? []
-                for i in 0..<count { outputs[r].continuationLogprobs?.append(logSoftmax(logits[row + i], at: c[from + i + 1])) }
-                row += count
-                if from + count < c.count - 1 { next.append((slot, from + count)) }
-            }
-            stats.scoredTokens += rows
-            next += pending.filter { p in !fed.contains { $0.slot == p.slot } }
-            pending = next
-        }
-        stats.scoringSeconds += seconds(since: clock)
     }
 }
 

@@ -30,8 +30,10 @@ public final class Evaluator<Generator: TextGenerator> {
         return dataset.samples.map { builder.render(input: $0.input) }
     }
 
-    /// Evaluates the samples of `dataset` whose index is not in `skip`, `options.batchSize` at a time, calling
-    /// `onBatch` with each finished batch (in sample order). Returns all records produced by this call.
+    /// Evaluates the samples of `dataset` whose index is not in `skip` with continuous batching over
+    /// `options.batchSize` sequences, calling `onBatch` each time `options.batchSize` samples have finished (and
+    /// once with the rest): records in completion order, sorted by sample index within a call. Returns all records
+    /// produced by this call, in sample order.
     @discardableResult
     public func run(_ dataset: EvalDataset, skip: Set<Int> = [],
                     onBatch: ([PredictionRecord]) throws -> Void = { _ in }) throws -> [PredictionRecord] {
@@ -47,53 +49,49 @@ public final class Evaluator<Generator: TextGenerator> {
             prefix = try generator.makePrefix(tokens: try generator.encode(builder.prefix, addBOS: options.addBOS))
         }
         let todo = dataset.samples.indices.filter { !skip.contains($0) }
+        let prompts = todo.map { builder.render(input: dataset.samples[$0].input) }
+        let ids = try prompts.map { try generator.encode($0, addBOS: options.addBOS) }
+        // With log-probs, each sample's gold output (as in the dataset, before NFKC) is scored after its prompt.
+        let continuations = options.logprobs ? try todo.indices.map { k in
+            GoldContinuation.tokens(promptIDs: ids[k], whole: try generator.encode(
+                prompts[k] + dataset.samples[todo[k]].output, addBOS: options.addBOS))
+        } : nil
+        let stop = BlockEndCheck(generator: generator)
         var all: [PredictionRecord] = []
-        var start = 0
-        while start < todo.count {
-            let indices = Array(todo[start..<min(start + options.batchSize, todo.count)])
-            start += indices.count
-            let prompts = indices.map { builder.render(input: dataset.samples[$0].input) }
-            let ids = try prompts.map { try generator.encode($0, addBOS: options.addBOS) }
-            let generated = try generateBatch(ids, prompts: prompts, golds: indices.map { dataset.samples[$0].output },
-                                              maxNewTokens: dataset.outputLength, prefix: prefix)
-            guard generated.count == indices.count else {
-                throw EvaluationError.generation(dataset: dataset.name, detail: "generator returned \(generated.count) sequences for \(indices.count) prompts")
+        var pending: [PredictionRecord] = []
+        try generator.generateEach(prompts: ids, continuations: continuations, maxNewTokens: dataset.outputLength,
+                                   slots: options.batchSize, prefix: prefix, shouldStop: stop.shouldStop) { k, out in
+            guard k >= 0, k < todo.count else {
+                throw EvaluationError.generation(dataset: dataset.name, detail: "generator finished prompt \(k) of \(todo.count)")
             }
-            var batch: [PredictionRecord] = []
-            for (k, index) in indices.enumerated() {
-                let out = generated[k]
-                let text = try generator.decode(out.tokens)
-                let prediction = PostProcessing.prediction(fromGenerated: text, strip: options.strip)
-                let gold = PostProcessing.gold(dataset.samples[index].output)
-                batch.append(PredictionRecord(
-                    index: index, promptHash: SHA256.hex(prompts[k]), promptTokens: ids[k].count,
-                    generated: text, prediction: prediction, gold: gold,
-                    metrics: Scoring.perExample(metrics: dataset.metrics, prediction: prediction, gold: gold, bleu: options.bleu),
-                    logprobs: Self.logprobs(out)))
-                counters.samples += 1
-                counters.promptTokens += ids[k].count
-                counters.generatedTokens += out.tokens.count
+            let index = todo[k]
+            let text = try generator.decode(out.tokens)
+            let prediction = PostProcessing.prediction(fromGenerated: text, strip: options.strip)
+            let gold = PostProcessing.gold(dataset.samples[index].output)
+            pending.append(PredictionRecord(
+                index: index, promptHash: SHA256.hex(prompts[k]), promptTokens: ids[k].count,
+                generated: text, prediction: prediction, gold: gold,
+                metrics: Scoring.perExample(metrics: dataset.metrics, prediction: prediction, gold: gold, bleu: options.bleu),
+                logprobs: Self.logprobs(out)))
+            counters.samples += 1
+            counters.promptTokens += ids[k].count
+            counters.generatedTokens += out.tokens.count
+            if pending.count >= options.batchSize {
+                pending.sort { $0.index < $1.index }
+                try onBatch(pending)
+                all += pending
+                pending.removeAll()
             }
-            try onBatch(batch)
-            all += batch
         }
-        return all
-    }
-
-    /// Stopping once "\n\n" appears cannot change the prediction (text after it is discarded). With log-probs, each
-    /// sample's gold output (as in the dataset, before NFKC) is scored after its prompt in the same pass.
-    private func generateBatch(_ ids: [[Int]], prompts: [String], golds: [String], maxNewTokens: Int,
-                               prefix: Generator.Prefix?) throws -> [GreedyOutput] {
-        guard options.logprobs else {
-            return try generator.generate(prompts: ids, maxNewTokens: maxNewTokens, prefix: prefix, shouldStop: stopCheck)
-                .map { GreedyOutput(tokens: $0) }
+        if !pending.isEmpty {
+            pending.sort { $0.index < $1.index }
+            try onBatch(pending)
+            all += pending
         }
-        let continuations = try zip(ids, zip(prompts, golds)).map { promptIDs, texts in
-            GoldContinuation.tokens(promptIDs: promptIDs,
-                                    whole: try generator.encode(texts.0 + texts.1, addBOS: options.addBOS))
+        guard all.count == todo.count else {
+            throw EvaluationError.generation(dataset: dataset.name, detail: "generator returned \(all.count) sequences for \(todo.count) prompts")
         }
-        return try generator.generateScored(prompts: ids, continuations: continuations, maxNewTokens: maxNewTokens,
-                                            prefix: prefix, shouldStop: stopCheck)
+        return all.sorted { $0.index < $1.index }
     }
 
     /// The sums, when the generator returned both kinds of log-probs.
@@ -101,10 +99,5 @@ public final class Evaluator<Generator: TextGenerator> {
         guard let generated = out.tokenLogprobs, let gold = out.continuationLogprobs else { return nil }
         return ExampleLogprobs(gold: gold.reduce(0, +), goldTokens: gold.count,
                                prediction: generated.reduce(0, +), predictionTokens: generated.count)
-    }
-
-    private func stopCheck(_ sequence: Int, _ tokens: [Int]) -> Bool {
-        guard let text = try? generator.decode(tokens) else { return false }
-        return PostProcessing.containsBlockEnd(text)
     }
 }

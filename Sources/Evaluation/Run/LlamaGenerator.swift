@@ -51,4 +51,15 @@ public final class LlamaGenerator: TextGenerator {
         return try model.generateGreedy(requests, prefix: prefix, eosTokenIds: eosTokenIds, logprobs: true,
                                         stats: &stats, shouldStop: shouldStop)
     }
+
+    public func generateEach(prompts: [[Int]], continuations: [[Int]]?, maxNewTokens: Int, slots: Int,
+                             prefix: PrefixCache?, shouldStop: (Int, [Int]) -> Bool,
+                             onFinish: (Int, GreedyOutput) throws -> Void) throws {
+        let requests = prompts.indices.map {
+            GreedyRequest(prompt: prompts[$0], maxNewTokens: maxNewTokens, continuation: continuations?[$0])
+        }
+        try model.generateContinuously(requests, slots: slots, prefix: prefix, eosTokenIds: eosTokenIds,
+                                       logprobs: continuations != nil, stats: &stats, shouldStop: shouldStop,
+                                       onFinish: onFinish)
+    }
 }
