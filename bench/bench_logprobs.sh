@@ -22,7 +22,8 @@ run() {  # $1: label, rest: extra flags; a fresh store each time so nothing is s
   rm -f "$tmp/r.sqlite"*
   start=$(date +%s.%N)
   # shellcheck disable=SC2086
-  "$KASANE" eval --model "$MODEL" --evalsets "$EVALSETS" --db "$tmp/r.sqlite" $EXTRA "${@:2}" >/dev/null 2>&1
+  "$KASANE" eval --model "$MODEL" --evalsets "$EVALSETS" --db "$tmp/r.sqlite" $EXTRA "${@:2}" >/dev/null 2>"$tmp/err" \
+    || { echo "bench_logprobs: kasane eval failed: $(tail -1 "$tmp/err")" >&2; exit 1; }
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
