@@ -64,26 +64,24 @@ public enum StabilitySweep {
                                      levelStatistics: LevelBootstrap.compute(rawTable, against: nil, options: options)))
             guard n > 1 else { continue }
             let stepsWanted = positions.map { raw.steps[$0] }
-            if let averagedTable = averaged[n], let rows = rows(of: stepsWanted, in: averagedTable) {
-                let table = averagedTable.restricted(to: rows)
-                var summary = try StabilityAnalysis.summarize(table, options: options)
-                SignalToNoise.annotate(&summary, whole: averagedTable, analysed: table, options: options)
-                out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary,
-                                         statistics: statistics(table, against: rawTable, options: options),
-                                         levelStatistics: LevelBootstrap.compute(table, against: rawTable,
-                                                                                 options: options)))
-            }
-            if let stored = ensembles[n], let rows = rows(of: stepsWanted, in: stored) {
+            // A stored integrated trajectory on this window's positions, summarized against raw.
+            func integrated(_ stored: TrajectoryTable?, _ method: MethodSummary.Method, vote: EnsembleVote? = nil,
+                            tieBreak: () throws -> [String: Double]? = { nil }) throws -> MethodSummary? {
+                guard let stored, let rows = rows(of: stepsWanted, in: stored) else { return nil }
                 let table = stored.restricted(to: rows)
                 var summary = try StabilityAnalysis.summarize(table, options: options)
                 SignalToNoise.annotate(&summary, whole: stored, analysed: table, options: options)
-                let tieBreak = try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
-                out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
-                                         tieBreakFraction: tieBreak,
-                                         statistics: statistics(table, against: rawTable, options: options),
-                                         levelStatistics: LevelBootstrap.compute(table, against: rawTable,
-                                                                                 options: options),
-                                         vote: .majority))
+                return MethodSummary(method: method, window: n, alignment: alignment, summary: summary,
+                                     tieBreakFraction: try tieBreak(),
+                                     statistics: statistics(table, against: rawTable, options: options),
+                                     levelStatistics: LevelBootstrap.compute(table, against: rawTable, options: options),
+                                     vote: vote)
+            }
+            if let m = try integrated(averaged[n], .average) { out.append(m) }
+            if let m = try integrated(ensembles[n], .ensemble, vote: .majority, tieBreak: {
+                try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
+            }) {
+                out.append(m)
             } else if let scorer {
                 let ensemble = try EnsembleBuilder.build(raw: raw, window: window, scorer: scorer, only: positions)
                 let summary = try StabilityAnalysis.summarize(ensemble.table, options: options)
@@ -95,16 +93,7 @@ public enum StabilitySweep {
                                          vote: .majority))
             }
             // Confidence-voted ensembles of the same positions, beside the majority ones.
-            if let stored = confidenceEnsembles[n], let rows = rows(of: stepsWanted, in: stored) {
-                let table = stored.restricted(to: rows)
-                var summary = try StabilityAnalysis.summarize(table, options: options)
-                SignalToNoise.annotate(&summary, whole: stored, analysed: table, options: options)
-                out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
-                                         statistics: statistics(table, against: rawTable, options: options),
-                                         levelStatistics: LevelBootstrap.compute(table, against: rawTable,
-                                                                                 options: options),
-                                         vote: .confidence))
-            }
+            if let m = try integrated(confidenceEnsembles[n], .ensemble, vote: .confidence) { out.append(m) }
         }
         return out
     }

@@ -102,28 +102,28 @@ public enum WindowSweep {
         let stored = try store.models(run: run.id, kind: .ensemble)
         let hasLogprobs = raw.table.datasets.contains { $0.examples.contains { $0.logprobs != nil } }
         for n in windows {
-          for vote in hasLogprobs ? EnsembleVote.allCases : [.majority] {
-            let window = CheckpointWindow(size: n)
-            let name = "ensemble n=\(n)" + (vote == .majority ? "" : " (\(vote.rawValue) vote)")
-            let positions = window.definedPositions(count: raw.table.steps.count)
-            guard !positions.isEmpty else { continue }
-            let have = Set(stored.filter {
-                $0.spec.window == n && $0.spec.align == window.alignment.rawValue && $0.spec.weights == vote.weightsLabel
-            }.map(\.step))
-            let missing = positions.filter { !have.contains(raw.table.steps[$0]) }
-            guard !missing.isEmpty else {
-                say("\(name): \(positions.count) positions already stored")
-                continue
+            for vote in hasLogprobs ? EnsembleVote.allCases : [.majority] {
+                let window = CheckpointWindow(size: n)
+                let name = "ensemble n=\(n)" + (vote == .majority ? "" : " (\(vote.rawValue) vote)")
+                let positions = window.definedPositions(count: raw.table.steps.count)
+                guard !positions.isEmpty else { continue }
+                let have = Set(stored.filter {
+                    $0.spec.window == n && $0.spec.align == window.alignment.rawValue && $0.spec.weights == vote.weightsLabel
+                }.map(\.step))
+                let missing = positions.filter { !have.contains(raw.table.steps[$0]) }
+                guard !missing.isEmpty else {
+                    say("\(name): \(positions.count) positions already stored")
+                    continue
+                }
+                PeakMemory.reset()
+                let started = Date()
+                let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer(), only: missing,
+                                                       vote: vote)
+                let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: run.id)
+                let seconds = Date().timeIntervalSince(started) / Double(max(1, models.count))
+                for m in models { try store.recordCost(model: m.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
+                say("\(name): \(models.count) positions voted and stored")
             }
-            PeakMemory.reset()
-            let started = Date()
-            let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer(), only: missing,
-                                                   vote: vote)
-            let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: run.id)
-            let seconds = Date().timeIntervalSince(started) / Double(max(1, models.count))
-            for m in models { try store.recordCost(model: m.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
-            say("\(name): \(models.count) positions voted and stored")
-          }
         }
     }
 }
