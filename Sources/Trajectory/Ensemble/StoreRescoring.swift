@@ -77,8 +77,7 @@ public enum StoreRescoring {
                 let records = try store.predictions(model: model.id, dataset: dataset.id)
                     .filter { $0.index < (dataset.plannedExamples ?? Int.max) }
                 guard !records.isEmpty else { continue }
-                // Model-based values (COMET) come from the stored segment scores, as at evaluation time.
-                let supplied = Scoring.modelBasedMeans(metrics: dataset.metrics, perExample: records.map(\.metrics))
+                let supplied = old.metrics.filter { MetricName(rawValue: $0.key)?.isModelBased == true }
                 let (score, perExample) = try scorer.score(dataset: dataset.name, metrics: dataset.metrics,
                                                            predictions: records.map(\.prediction),
                                                            golds: records.map(\.gold), supplied: supplied)
