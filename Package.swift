@@ -38,15 +38,17 @@ let package = Package(
             "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers", "Trajectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // One-line-error assertions shared by the bad-input tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizersTests", dependencies: ["JSON", "Tokenizers"]),
         .testTarget(name: "LlamaTests", dependencies: ["JSON", "Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "JSON", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
-        .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], exclude: ["Fixtures"]),
-        .testTarget(name: "CometTests", dependencies: ["Comet", "Linalg", "TorchCheckpoint"], exclude: ["Fixtures"]),
+        .testTarget(name: "TorchCheckpointTests", dependencies: ["TestSupport", "TorchCheckpoint"], exclude: ["Fixtures"]),
+        .testTarget(name: "CometTests", dependencies: ["Comet", "Linalg", "TestSupport", "TorchCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "TinyWorldTests", dependencies: ["JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
     ]
 )

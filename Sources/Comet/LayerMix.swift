@@ -1,3 +1,5 @@
+import Linalg
+
 /// COMET's `LayerwiseAttention`: `gamma * Σ_i w_i h_i` with `w = sparsemax(s)` or `softmax(s)` over the scalar
 /// layer weights, each hidden state optionally normalized over all of its (unpadded) elements first.
 struct LayerMix: Sendable {
@@ -42,7 +44,7 @@ struct LayerMix: Sendable {
 
 func softmax(_ z: [Float]) -> [Float] {
     var p = z
-    p.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, $0.count) }
+    p.withUnsafeMutableBufferPointer { softmaxInPlace($0) }
     return p
 }
 

@@ -90,7 +90,7 @@ struct XLMREncoder: Sendable {
                         // scores = q_h k_h^T * scale over this sequence's rows (stride h)
                         BLAS.sgemm(transB: true, m: t, n: t, k: d, alpha: scale, a: qp.baseAddress! + off, lda: h,
                                    b: kp.baseAddress! + off, ldb: h, c: sp.baseAddress!)
-                        for r in 0..<t { softmaxRow(sp.baseAddress! + r * t, t) }
+                        for r in 0..<t { softmaxInPlace(UnsafeMutableBufferPointer(start: sp.baseAddress! + r * t, count: t)) }
                         BLAS.sgemm(m: t, n: d, k: t, a: sp.baseAddress!, b: vp.baseAddress! + off, ldb: h,
                                    c: cp.baseAddress! + off, ldc: h)
                     }
@@ -101,21 +101,10 @@ struct XLMREncoder: Sendable {
         for i in attended.indices { attended[i] += x[i] }
         layer.attentionNorm.apply(&attended, rows: rows)
         var inner = layer.intermediate.apply(attended, rows: rows)
-        for i in inner.indices { inner[i] = gelu(inner[i]) }
+        inner.withUnsafeMutableBufferPointer { geluInPlace($0) }
         var out = layer.output.apply(inner, rows: rows)
         for i in out.indices { out[i] += attended[i] }
         layer.outputNorm.apply(&out, rows: rows)
         return out
     }
-}
-
-/// transformers' "gelu": the exact erf form.
-@inline(__always) func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.70710678118654752)) }
-
-func softmaxRow(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
-    var m = -Float.infinity
-    for i in 0..<n { m = max(m, p[i]) }
-    var sum: Float = 0
-    for i in 0..<n { p[i] = expf(p[i] - m); sum += p[i] }
-    for i in 0..<n { p[i] /= sum }
 }

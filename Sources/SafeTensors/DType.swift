@@ -2,6 +2,16 @@
 public enum DType: String, Sendable, CaseIterable {
     case f32 = "F32", f16 = "F16", bf16 = "BF16"
 
+    /// A dtype written as safetensors or torch spells it (`bf16`, `bfloat16`, `float32`, `fp16`, `half`...).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "f32", "float32", "fp32": self = .f32
+        case "f16", "float16", "fp16", "half": self = .f16
+        case "bf16", "bfloat16": self = .bf16
+        default: return nil
+        }
+    }
+
     public var byteSize: Int {
         switch self {
         case .f32: return 4

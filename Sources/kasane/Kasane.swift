@@ -7,13 +7,11 @@ struct Kasane: AsyncParsableCommand {
         commandName: "kasane",
         abstract: "Evaluate every checkpoint of an LLM pretraining run, measure instability, average and ensemble.",
         version: KasaneVersion.string,
-        subcommands: [
-            DoctorCommand.self, ForwardCommand.self, GenerateCommand.self, TokenizeCommand.self,
-            EvalCommand.self, SlurmCommand.self, MergeCommand.self, StatusCommand.self, ExportCommand.self,
-            AverageCommand.self, EnsembleCommand.self, StabilityCommand.self, ReportCommand.self,
-            ScoreCommand.self, RescoreCommand.self, DriftCommand.self, SweepCommand.self, WorldCommand.self, PretrainCommand.self,
-        ]
-    )
+        subcommands: [DoctorCommand.self, ForwardCommand.self, GenerateCommand.self, TokenizeCommand.self,
+                      EvalCommand.self, SlurmCommand.self, MergeCommand.self, StatusCommand.self, ExportCommand.self,
+                      AverageCommand.self, EnsembleCommand.self, StabilityCommand.self, ReportCommand.self,
+                      ScoreCommand.self, RescoreCommand.self, DriftCommand.self, SweepCommand.self,
+                      WorldCommand.self, PretrainCommand.self])
 
     /// Fixes OpenBLAS's kernel choice (may re-exec the process once) before anything else runs.
     static func main() async {

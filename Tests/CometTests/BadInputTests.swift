@@ -1,17 +1,7 @@
 import Foundation
 import Testing
 @testable import Comet
-
-func expectError(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("no error thrown; expected \(fragments)", sourceLocation: sourceLocation)
-    } catch {
-        let message = "\(error)"
-        #expect(!message.contains("\n"), "not one line: \(message)", sourceLocation: sourceLocation)
-        for f in fragments { #expect(message.contains(f), "'\(f)' not in: \(message)", sourceLocation: sourceLocation) }
-    }
-}
+import TestSupport
 
 /// A copy of the fixture folder with hparams.yaml replaced.
 func folderWithHParams(_ text: String, _ name: String = #function) throws -> URL {

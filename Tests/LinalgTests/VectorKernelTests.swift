@@ -37,6 +37,15 @@ import Testing
         for i in 0..<n { #expect(abs(Double(g[i]) - ref[i]) < 1e-5 * (1 + abs(ref[i]))) }
     }
 
+    @Test func geluMatchesDoublePrecisionErf() {
+        var x: [Float] = stride(from: -15.0, to: 15.0, by: 0.0173).map { Float($0) } + [0, -0.0, 1]
+        let ref = x.map { 0.5 * Double($0) * (1 + erf(Double($0) / 2.0.squareRoot())) }
+        x.withUnsafeMutableBufferPointer { geluInPlace($0) }
+        var worst = 0.0
+        for i in x.indices { worst = max(worst, abs(Double(x[i]) - ref[i]) / (1 + abs(ref[i]))) }
+        #expect(worst < 3e-7)
+    }
+
     @Test func rmsNormMatches() {
         let n = 19
         let x = (0..<n).map { Float($0) * 0.3 - 2 }

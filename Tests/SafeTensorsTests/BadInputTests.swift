@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SafeTensors
 
 private let okEntry = #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SafeTensors
+import TestSupport
 
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
@@ -22,20 +23,6 @@ func writeRaw(_ path: String, header: String, dataBytes: Int, declaredLength: UI
     bytes.append(contentsOf: [UInt8](repeating: 0, count: dataBytes))
     _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
-}
-
-/// The error thrown by `body`, checked to be one line containing every fragment.
-func expectError(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected an error containing \(fragments)", sourceLocation: sourceLocation)
-    } catch {
-        let text = "\(error)"
-        #expect(!text.contains("\n"), "error must be one line: \(text)", sourceLocation: sourceLocation)
-        for f in fragments {
-            #expect(text.contains(f), "error '\(text)' should mention '\(f)'", sourceLocation: sourceLocation)
-        }
-    }
 }
 
 /// mixed.json, written by tools/make_safetensors_fixtures.py with the Python safetensors library.

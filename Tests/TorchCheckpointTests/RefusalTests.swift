@@ -1,18 +1,7 @@
 import Foundation
 import Testing
 @testable import TorchCheckpoint
-
-/// The error thrown by `body`, checked to be one line containing every fragment.
-func expectError(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("no error thrown; expected \(fragments)", sourceLocation: sourceLocation)
-    } catch {
-        let message = "\(error)"
-        #expect(!message.contains("\n"), "not one line: \(message)", sourceLocation: sourceLocation)
-        for f in fragments { #expect(message.contains(f), "'\(f)' not in: \(message)", sourceLocation: sourceLocation) }
-    }
-}
+import TestSupport
 
 @Test(arguments: ["refuse_global.pt", "refuse_stack_global.pt"])
 func refusesAPickleThatCallsOsSystem(file: String) {

@@ -58,7 +58,7 @@ import Testing
         let csv = try String(contentsOfFile: dir.appendingPathComponent("stability.csv").path, encoding: .utf8)
         let header = csv.split(separator: "\n").first.map(String.init)
         #expect(header == StabilityExport.csvHeader.joined(separator: ","))
-        #expect(csv.contains("\nensemble,3,trailing,dataset,jnli,NLI,"))
+        #expect(csv.contains("\nensemble,3,trailing,majority,dataset,jnli,NLI,"))
         let md = try String(contentsOfFile: dir.appendingPathComponent("report.md").path, encoding: .utf8)
         #expect(md.contains("## Main table") && md.contains("### MTV") && md.contains("jsquad: no score at step 300"))
         #expect(md.contains("| averaged, n=3 |") && md.contains("## Cost"))

@@ -49,4 +49,58 @@ import Testing
         #expect(metrics.goldLogprobMean == nil && metrics.goldLogprobMTV == nil && metrics.goldLogprobSignalToNoise == nil)
         #expect(metrics.signalToNoise != nil)
     }
+
+    /// A second NLI dataset with one example whose gold log-probs are [−1, −1, −2, −2]: the NLI (and AVG) series
+    /// is the mean of the two datasets' series, [−3, −2, −2.5, −2].
+    static func twoDatasets() -> TrajectoryTable {
+        var table = table()
+        let e = ExampleSeries(index: 0, gold: "g", predictions: ["p", "p", "p", "p"], scores: nil,
+                              logprobs: [-1.0, -1, -2, -2].map {
+                                  ExampleLogprobs(gold: $0, goldTokens: 1, prediction: -1, predictionTokens: 1) })
+        table.datasets.append(DatasetSeries(dataset: "d2", category: "NLI", mainMetric: "pearson",
+                                            scores: [0.3, 0.3, 0.4, 0.4], examples: [e]))
+        return table
+    }
+
+    @Test func categoriesAndAVGCarryTheGoldLogprobOfTheirDatasets() throws {
+        let rows = try StabilitySweep.run(raw: Self.twoDatasets(), windows: [1], span: .lastCount(3))
+        let summary = try #require(rows.first?.summary)
+        let nli = try #require(summary.categories.first { $0.name == "NLI" }?.metrics)
+        let avg = try #require(summary.average?.metrics)
+        // Analysed: [−2, −2.5, −2]: mean −13/6, MTV (0.5 + 0.5) / 2 = 0.5.
+        for m in [nli, avg] {
+            #expect(abs(m.goldLogprobMean! + 13.0 / 6) < 1e-12)
+            #expect(abs(m.goldLogprobMTV! - 0.5) < 1e-12)
+            // Signal over [−3, −2, −2.5, −2]: 1 / 2.375; noise: deviations (1/6, −1/3, 1/6) → variance 1/18 (ddof 0),
+            // relative std √(1/18) / (13/6).
+            #expect(abs(m.goldLogprobSignalToNoise! - (1 / 2.375) / ((1.0 / 18).squareRoot() / (13.0 / 6))) < 1e-9)
+        }
+        // Score SNR of NLI: S = [0.25, 0.45, 0.45, 0.55]; signal 0.3 / 0.425; analysed [0.45, 0.45, 0.55]: mean
+        // 29/60, deviations (−1/30, −1/30, 1/15) → variance (1 + 1 + 4) / 900 / 3 = 1/450.
+        #expect(abs(nli.signalToNoise! - (0.3 / 0.425) / ((1.0 / 450).squareRoot() / (29.0 / 60))) < 1e-9)
+        #expect(summary.goldSeries["NLI"] == [-2, -2.5, -2])
+    }
+
+    @Test func theExportsAndTheReportShowTheGoldLogprob() throws {
+        let table = Self.twoDatasets()
+        let rows = try StabilitySweep.run(raw: table, windows: [1], span: .lastCount(3))
+        let csv = StabilityExport.csv(rows).split(separator: "\n").map(String.init)
+        let header = csv[0].split(separator: ",").map(String.init)
+        let nli = try #require(csv.first { $0.hasPrefix("raw,1,trailing,,category,NLI,") }).split(separator: ",",
+            omittingEmptySubsequences: false).map(String.init)
+        let mtv = try #require(header.firstIndex(of: "gold_logprob_mtv"))
+        #expect(Double(nli[mtv]) == 0.5 && header.contains("gold_logprob_snr") && header.contains("signal_to_noise"))
+        let text = StabilityExport.text(rows)
+        #expect(text.contains("goldLP MTV") && text.contains("-2.1667") && text.contains("0.5000"))
+
+        let dir = try TempDir("kasane-gold-report"); defer { dir.cleanup() }
+        let input = ReportInput(runName: "gold", settings: [], raw: table, averaged: [:], ensembles: [:], sweep: rows,
+                                excluded: [:])
+        let written = try ReportWriter.write(input, to: dir.path)
+        #expect(written.contains { $0.hasSuffix("figures/gold-logprob-AVG.svg") })
+        #expect(written.contains { $0.hasSuffix("figures/gold-logprob-NLI.svg") })
+        let html = try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
+        #expect(html.contains("<h3>Mean gold log-prob</h3>") && html.contains("<h3>Gold log-prob MTV</h3>"))
+        #expect(html.contains("id=\"gold-logprob\""))
+    }
 }

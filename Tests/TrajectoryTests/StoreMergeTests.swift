@@ -94,3 +94,19 @@ private func writeShard(_ path: String, steps: [Int], journal: ResultStore.Journ
     let wal = try ResultStore(path: dir.file("a.sqlite"))
     #expect(try wal.connection.query("PRAGMA journal_mode").first?.first?.text == "wal")
 }
+
+@Test func mergeCopiesTheCostRowsOnceAndKeepsThemOnTheirModels() throws {
+    let dir = try TempDir(); defer { dir.cleanup() }
+    try writeShard(dir.file("a.sqlite"), steps: [100])
+    try writeShard(dir.file("b.sqlite"), steps: [200])
+    let a = try ResultStore(path: dir.file("a.sqlite"))
+    try a.recordCost(model: try a.models(run: try a.run(named: nil).id)[0].id, seconds: 1.5, peakBytes: 4096)
+    let main = try ResultStore(path: dir.file("main.sqlite"))
+    // b has no model_costs table at all; a's one row lands on a's model, once however often it is merged.
+    #expect(try main.merge(shards: [dir.file("b.sqlite"), dir.file("a.sqlite")]).inserted["model_costs"] == 1)
+    #expect(try main.merge(shards: [dir.file("a.sqlite")]).inserted["model_costs"] == nil)
+    let models = try main.models(run: try main.run(named: nil).id)
+    let step100 = try #require(models.first { $0.step == 100 }), step200 = try #require(models.first { $0.step == 200 })
+    #expect(try main.cost(model: step100.id)?.seconds == 1.5 && main.cost(model: step100.id)?.peakBytes == 4096)
+    #expect(try main.cost(model: step200.id) == nil)
+}

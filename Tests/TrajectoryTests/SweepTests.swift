@@ -22,9 +22,14 @@ import Testing
                                steps: StepRange(lower: 200, upper: 400),
                                options: StabilityOptions(bootstrapResamples: 50))
     let first = try WindowSweep.run(request)
-    let rows = first.stability.sweep.map { "\($0.method.rawValue)\($0.window):\($0.summary.steps)" }
-    // Windows inside the span 200–400: n=2 at 300 and 400, n=3 only at 400 (one position, so no MTV row).
-    #expect(rows == ["raw1:[200, 300, 400]", "raw2:[300, 400]", "average2:[300, 400]", "ensemble2:[300, 400]"])
+    let rows = first.stability.sweep.map { "\($0.shortName)\($0.window):\($0.summary.steps)" }
+    // Windows inside the span 200–400: n=2 at 300 and 400, n=3 only at 400 (one position, so no MTV row). The
+    // predictions carry log-probs, so confidence-voted ensembles stand beside the majority ones.
+    #expect(rows == ["raw1:[200, 300, 400]", "raw2:[300, 400]", "average2:[300, 400]", "ensemble2:[300, 400]",
+                     "ensemble-confidence2:[300, 400]"])
+    #expect(StabilityExport.csv(first.stability.sweep).contains("\nensemble,2,trailing,confidence,average,AVG,"))
+    #expect(StabilityExport.text(first.stability.sweep).contains("ensemble-confidence"))
+    #expect(first.costs.contains { $0.vote == .confidence && $0.positions == 2 && $0.forwardPasses == 0 })
 
     let store = try ResultStore(path: db, readOnly: true)
     let stored = try store.models(run: first.stability.run.id)
@@ -32,7 +37,10 @@ import Testing
     #expect(stored.filter { $0.kind == .average && $0.spec.window == 2 }.map(\.spec.members).sorted { $0[0] < $1[0] }
             == [[200, 300], [300, 400]])
     #expect(stored.filter { $0.kind == .average && $0.spec.window == 3 }.map(\.spec.members) == [[200, 300, 400]])
-    #expect(stored.filter { $0.kind == .ensemble && $0.spec.window == 2 }.count == 2)
+    for vote in EnsembleVote.allCases {
+        #expect(stored.filter { $0.kind == .ensemble && $0.spec.window == 2 && $0.spec.weights == vote.weightsLabel }
+                .count == 2)
+    }
 
     let costs = Dictionary(first.costs.map { ("\($0.method.rawValue)\($0.window)", $0) }, uniquingKeysWith: { a, _ in a })
     #expect(costs["raw1"]?.positions == 3 && (costs["raw1"]?.forwardPasses ?? 0) >= 3 * 8)
@@ -51,5 +59,5 @@ import Testing
     let before = try counts()
     let again = try WindowSweep.run(request)
     #expect(try counts() == before)  // nothing evaluated, averaged or voted again
-    #expect(again.stability.sweep.map { "\($0.method.rawValue)\($0.window):\($0.summary.steps)" } == rows)
+    #expect(again.stability.sweep.map { "\($0.shortName)\($0.window):\($0.summary.steps)" } == rows)
 }

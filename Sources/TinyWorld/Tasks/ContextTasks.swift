@@ -8,7 +8,9 @@ enum ContextTasks {
     /// or a third person not in the premise (neutral). Labels are balanced.
     static func nli(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let labels = ["entailment", "contradiction", "neutral"]
-        let splits = try drawSplits(task: "tinyworld_nli", sizes: sizes) { index in
+        let card = TaskCard("NLI", metric: "exact_match", instruction: "前提と仮説の関係をentailment、contradiction、neutralの中から回答してください。",
+            summary: "Premise: the colours of two people's belongings. Hypothesis: one restated (entailment), one with another colour (contradiction), or the same claim about a third person (neutral). Labels balanced.")
+        return try card.draw(sizes: sizes) { index in
             let label = labels[index % 3]
             let ppl = rng.sample(world.people.map(\.name.ja), 3)
             let objs = rng.sample(Lexicon.objects.map(\.ja), 2)
@@ -23,17 +25,13 @@ enum ContextTasks {
             }
             return EvalItem(input: "前提：\(premise)\n仮説：\(hypothesis)", output: label)
         }
-        return Evalset(
-            name: "tinyworld_nli", category: "NLI",
-            instruction: "前提と仮説の関係をentailment、contradiction、neutralの中から回答してください。",
-            metrics: ["exact_match"],
-            summary: "Premise: the colours of two people's belongings. Hypothesis: one restated (entailment), one with another colour (contradiction), or the same claim about a third person (neutral). Labels balanced.",
-            splits: splits)
     }
 
     /// RC (char_f1), JSQuAD style: extract the answer span from a two-sentence passage.
     static func rc(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
-        let splits = try drawSplits(task: "tinyworld_rc", sizes: sizes) { _ in
+        let card = TaskCard("RC", metric: "char_f1", instruction: "質問に対する回答を文章から一言で抽出してください。",
+            summary: "A two-sentence passage (what two people carry, or where they travelled) and a question about one of them; the answer is a span of the passage.")
+        return try card.draw(sizes: sizes) { _ in
             let ppl = rng.sample(world.people.map(\.name.ja), 2)
             let asked = rng.below(2)
             if rng.chance(0.5) {
@@ -47,12 +45,6 @@ enum ContextTasks {
             let passage = "\(ppl[0])は\(cities[0])へ旅行しました。\(ppl[1])は\(cities[1])へ旅行しました。"
             return EvalItem(input: "文章：\(passage)\n質問：\(ppl[asked])はどこへ旅行しましたか？", output: cities[asked])
         }
-        return Evalset(
-            name: "tinyworld_rc", category: "RC",
-            instruction: "質問に対する回答を文章から一言で抽出してください。",
-            metrics: ["char_f1"],
-            summary: "A two-sentence passage (what two people carry, or where they travelled) and a question about one of them; the answer is a span of the passage.",
-            splits: splits)
     }
 
     /// EL (set_f1), chABSA style: each food mentioned with its polarity, one "target polarity" line each.
@@ -62,7 +54,9 @@ enum ContextTasks {
             ("が嫌いです", "negative"), ("はまずいです", "negative"),
             ("はふつうです", "neutral"),
         ]
-        let splits = try drawSplits(task: "tinyworld_el", sizes: sizes) { _ in
+        let card = TaskCard("EL", metric: "set_f1", instruction: "文章中の対象と極性（positive、neutral、negative）をスペースで区切って一行ずつ出力してください。",
+            summary: "A sentence giving a person's opinion of one or two foods; output one `food polarity` line per food (positive, neutral, negative).")
+        return try card.draw(sizes: sizes) { _ in
             let person = rng.pick(world.people).name.ja
             let count = 1 + rng.below(2)
             let foods = rng.sample(Lexicon.foods.map(\.ja), count)
@@ -77,18 +71,14 @@ enum ContextTasks {
             text += "。"
             return EvalItem(input: "文章：\(text)", output: lines.joined(separator: "\n"))
         }
-        return Evalset(
-            name: "tinyworld_el", category: "EL",
-            instruction: "文章中の対象と極性（positive、neutral、negative）をスペースで区切って一行ずつ出力してください。",
-            metrics: ["set_f1"],
-            summary: "A sentence giving a person's opinion of one or two foods; output one `food polarity` line per food (positive, neutral, negative).",
-            splits: splits)
     }
 
     /// FA (set_f1), wiki_ner style: named entities with their type. Unlike wiki_ner (one space-joined line),
     /// entities are joined by newlines so that set_f1 gives per-entity credit.
     static func fa(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
-        let splits = try drawSplits(task: "tinyworld_fa", sizes: sizes) { _ in
+        let card = TaskCard("FA", metric: "set_f1", instruction: "テキストから固有表現（人名、地名、日付表現）を抽出し、「固有表現（種類）」の形で一行ずつ出力してください。",
+            summary: "Named-entity extraction from one sentence: people (人名), places (地名) and months (日付表現), one `entity（type）` per line.")
+        return try card.draw(sizes: sizes) { _ in
             let ppl = rng.sample(world.people.map(\.name.ja), 2)
             let month = rng.pick(Lexicon.months).ja
             switch rng.below(3) {
@@ -106,11 +96,5 @@ enum ContextTasks {
                                 output: "\(month)（日付表現）\n\(ppl[0])（人名）\n\(country)（地名）")
             }
         }
-        return Evalset(
-            name: "tinyworld_fa", category: "FA",
-            instruction: "テキストから固有表現（人名、地名、日付表現）を抽出し、「固有表現（種類）」の形で一行ずつ出力してください。",
-            metrics: ["set_f1"],
-            summary: "Named-entity extraction from one sentence: people (人名), places (地名) and months (日付表現), one `entity（type）` per line.",
-            splits: splits)
     }
 }

@@ -36,31 +36,39 @@ public struct Evalset: Sendable {
     }
 }
 
-/// Draws items until `sizes.total` distinct inputs exist, then cuts them into train/dev/test in draw order.
-/// Distinct inputs mean no dev or test input equals a train input.
-func drawSplits(task: String, sizes: SplitSizes, attempts: Int = 50_000,
-                _ make: (_ index: Int) -> EvalItem) throws -> (train: [EvalItem], dev: [EvalItem], test: [EvalItem]) {
-    var seen = Set<String>()
-    var items: [EvalItem] = []
-    var tries = 0
-    while items.count < sizes.total && tries < attempts {
-        let item = make(items.count)
-        tries += 1
-        if seen.insert(item.input).inserted { items.append(item) }
+/// The file fields of one tiny-world task; its name is `tinyworld_` + the category, its one metric is the
+/// category's llm-jp-eval metric.
+struct TaskCard {
+    let category: String, metric: String, instruction: String, summary: String
+    init(_ category: String, metric: String, instruction: String, summary: String) {
+        self.category = category; self.metric = metric; self.instruction = instruction; self.summary = summary
     }
-    guard items.count == sizes.total else {
-        throw TinyWorldError.tooFewItems(task: task, wanted: sizes.total, found: items.count)
-    }
-    let dev = sizes.train + sizes.dev
-    return (Array(items[0..<sizes.train]), Array(items[sizes.train..<dev]), Array(items[dev...]))
-}
+    var name: String { "tinyworld_" + category.lowercased() }
 
-/// Cuts a fixed list of items (already shuffled) into splits.
-func cutSplits(task: String, _ items: [EvalItem], sizes: SplitSizes) throws
-    -> (train: [EvalItem], dev: [EvalItem], test: [EvalItem]) {
-    guard items.count >= sizes.total else {
-        throw TinyWorldError.tooFewItems(task: task, wanted: sizes.total, found: items.count)
+    /// Draws items until `sizes.total` distinct inputs exist, then cuts them into train/dev/test in draw order.
+    /// Distinct inputs mean no dev or test input equals a train input.
+    func draw(sizes: SplitSizes, attempts: Int = 50_000, _ make: (_ index: Int) -> EvalItem) throws -> Evalset {
+        var seen = Set<String>()
+        var items: [EvalItem] = []
+        var tries = 0
+        while items.count < sizes.total && tries < attempts {
+            let item = make(items.count)
+            tries += 1
+            if seen.insert(item.input).inserted { items.append(item) }
+        }
+        return try cut(items, sizes: sizes)
     }
-    let dev = sizes.train + sizes.dev
-    return (Array(items[0..<sizes.train]), Array(items[sizes.train..<dev]), Array(items[dev..<sizes.total]))
+
+    /// Cuts a list of items (already in random order) into splits.
+    func cut(_ items: [EvalItem], sizes: SplitSizes) throws -> Evalset {
+        guard items.count >= sizes.total else {
+            throw TinyWorldError.tooFewItems(task: name, wanted: sizes.total, found: items.count)
+        }
+        let dev = sizes.train + sizes.dev
+        let train = Array(items[0..<sizes.train]), devItems = Array(items[sizes.train..<dev])
+        let test = Array(items[dev..<sizes.total])
+        return Evalset(name: name, category: category, instruction: instruction,
+                       outputLength: Phrases.outputLength(train + devItems + test), metrics: [metric],
+                       train: train, dev: devItems, test: test, summary: summary)
+    }
 }

@@ -13,19 +13,18 @@ enum KnowledgeTasks {
             items.append(EvalItem(input: "質問：\(p.name.ja)は何月生まれですか？", output: p.birthMonth.ja))
         }
         rng.shuffle(&items)
-        return Evalset(
-            name: "tinyworld_qa", category: "QA",
-            instruction: "質問に対する回答を出力してください。",
-            metrics: ["char_f1"],
-            summary: "A question about one world fact (a capital, or where a person lives, their favourite animal, colour or birth month). Each fact is asked in one split only; the corpus states every fact in plain Japanese and English sentences.",
-            splits: try cutSplits(task: "tinyworld_qa", items, sizes: sizes))
+        let card = TaskCard("QA", metric: "char_f1", instruction: "質問に対する回答を出力してください。",
+            summary: "A question about one world fact (a capital, or where a person lives, their favourite animal, colour or birth month). Each fact is asked in one split only; the corpus states every fact in plain Japanese and English sentences.")
+        return try card.cut(items, sizes: sizes)
     }
 
     /// MC (exact_match, "0"–"2"), JCommonsenseQA style: pick the choice that matches a world fact.
     static func mc(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
-        let splits = try drawSplits(task: "tinyworld_mc", sizes: sizes) { index in
-            let answerAt = index % 3
+        let card = TaskCard("MC", metric: "exact_match", instruction: "質問に対する回答を選択肢の番号（例：0）で答えてください。",
+            summary: "Three choices (0–2) about a world fact: the city a person lives in, their favourite animal, or the country of a capital. The answer position is balanced over 0, 1, 2.")
+        return try card.draw(sizes: sizes) { index in
             let question: String, answer: String, pool: [String]
+            let answerAt = index % 3
             switch rng.below(3) {
             case 0:
                 let p = rng.pick(world.people)
@@ -45,18 +44,14 @@ enum KnowledgeTasks {
             let listed = choices.enumerated().map { "\($0.offset).\($0.element)" }.joined(separator: ",")
             return EvalItem(input: "質問：\(question)\n選択肢：\(listed)", output: String(answerAt))
         }
-        return Evalset(
-            name: "tinyworld_mc", category: "MC",
-            instruction: "質問に対する回答を選択肢の番号（例：0）で答えてください。",
-            metrics: ["exact_match"],
-            summary: "Three choices (0–2) about a world fact: the city a person lives in, their favourite animal, or the country of a capital. The answer position is balanced over 0, 1, 2.",
-            splits: splits)
     }
 
     /// HE (exact_match, "A"–"D"), MMLU/JMMLU style: animal classes and capitals with four choices.
     static func he(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let letters = ["A", "B", "C", "D"]
-        let splits = try drawSplits(task: "tinyworld_he", sizes: sizes) { index in
+        let card = TaskCard("HE", metric: "exact_match", instruction: "質問に対する回答を選択肢のアルファベット（例：A）で答えてください。",
+            summary: "Four choices (A–D): the class of an animal (哺乳類, 鳥類, 魚類, 爬虫類) or the capital of a country. The answer letter is balanced over A–D.")
+        return try card.draw(sizes: sizes) { index in
             let answerAt = index % 4
             let question: String, answer: String, others: [String]
             if rng.chance(0.5) {
@@ -75,11 +70,5 @@ enum KnowledgeTasks {
             let listed = zip(letters, choices).map { "\($0).\($1)" }.joined(separator: ",")
             return EvalItem(input: "質問：\(question)\n選択肢：\(listed)", output: letters[answerAt])
         }
-        return Evalset(
-            name: "tinyworld_he", category: "HE",
-            instruction: "質問に対する回答を選択肢のアルファベット（例：A）で答えてください。",
-            metrics: ["exact_match"],
-            summary: "Four choices (A–D): the class of an animal (哺乳類, 鳥類, 魚類, 爬虫類) or the capital of a country. The answer letter is balanced over A–D.",
-            splits: splits)
     }
 }

@@ -21,12 +21,3 @@ enum Phrases {
         (items.map { $0.output.unicodeScalars.count }.max() ?? 0) + slack
     }
 }
-
-extension Evalset {
-    init(name: String, category: String, instruction: String, metrics: [String], summary: String,
-         splits: (train: [EvalItem], dev: [EvalItem], test: [EvalItem])) {
-        self.init(name: name, category: category, instruction: instruction,
-                  outputLength: Phrases.outputLength(splits.train + splits.dev + splits.test),
-                  metrics: metrics, train: splits.train, dev: splits.dev, test: splits.test, summary: summary)
-    }
-}

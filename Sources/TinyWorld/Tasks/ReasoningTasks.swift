@@ -4,7 +4,9 @@ enum ReasoningTasks {
     /// MR (exact_match), MAWPS style: one-step addition or subtraction with small numbers.
     static func mr(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
         let fruits = ["りんご", "みかん"]
-        let splits = try drawSplits(task: "tinyworld_mr", sizes: sizes) { _ in
+        let card = TaskCard("MR", metric: "exact_match", instruction: "計算問題の答えを数値のみで出力してください。",
+            summary: "A one-step word problem: a person has a few fruits and gets some more (a+b, a,b in 1–5) or eats some (a−b, a in 4–9, b in 1–3); the answer is the number.")
+        return try card.draw(sizes: sizes) { _ in
             let person = rng.pick(world.people).name.ja
             let fruit = rng.pick(fruits)
             if rng.chance(0.5) {
@@ -16,17 +18,13 @@ enum ReasoningTasks {
             return EvalItem(input: "\(person)は\(fruit)を\(a)個持っています。\(b)個食べると何個残りますか？",
                             output: String(a - b))
         }
-        return Evalset(
-            name: "tinyworld_mr", category: "MR",
-            instruction: "計算問題の答えを数値のみで出力してください。",
-            metrics: ["exact_match"],
-            summary: "A one-step word problem: a person has a few fruits and gets some more (a+b, a,b in 1–5) or eats some (a−b, a in 4–9, b in 1–3); the answer is the number.",
-            splits: splits)
     }
 
     /// MT (bleu_en), ALT j-to-e style: short sentences about invented events, translated word for word.
     static func mt(world: World, rng: inout SeededRandom, sizes: SplitSizes) throws -> Evalset {
-        let splits = try drawSplits(task: "tinyworld_mt", sizes: sizes) { _ in
+        let card = TaskCard("MT", metric: "bleu_en", instruction: "日本語の文章を英語に翻訳してください。",
+            summary: "Translate a short Japanese sentence about an invented event (went to, met, saw, ate) into English. The corpus pairs every name with its English form.")
+        return try card.draw(sizes: sizes) { _ in
             let ppl = rng.sample(world.people.map(\.name), 2)
             let p = ppl[0]
             switch rng.below(5) {
@@ -48,11 +46,5 @@ enum ReasoningTasks {
                 return EvalItem(input: "\(p.ja)は\(f.ja)を食べました。", output: "\(p.en) ate \(f.en).")
             }
         }
-        return Evalset(
-            name: "tinyworld_mt", category: "MT",
-            instruction: "日本語の文章を英語に翻訳してください。",
-            metrics: ["bleu_en"],
-            summary: "Translate a short Japanese sentence about an invented event (went to, met, saw, ate) into English. The corpus pairs every name with its English form.",
-            splits: splits)
     }
 }

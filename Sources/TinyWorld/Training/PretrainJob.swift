@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Linalg
 
 /// Everything `kasane pretrain` does besides printing: read the recipe, apply command-line overrides, tokenize the
 /// corpus, and set up a `Trainer` that writes checkpoints into the output folder.
@@ -81,5 +82,22 @@ public struct PretrainJob {
         default: return nil
         }
         return Data((JSONWriter.string(.dictionary(object), layout: .indented(2), sortKeys: true) + "\n").utf8)
+    }
+}
+
+extension PretrainJob {
+    /// `kasane pretrain`: loads the recipe, tokenizes the corpus and trains, handing `report` the summary, a progress
+    /// line every `logEvery` steps and at each checkpoint, and the closing line.
+    public static func run(recipePath: String, overrides: Overrides, outputDirectory: String, logEvery: Int,
+                           report: (String) -> Void) throws {
+        let started = Date()
+        let job = try PretrainJob(recipePath: recipePath, overrides: overrides, outputDirectory: outputDirectory)
+        job.summaryLines(tokenizeSeconds: Date().timeIntervalSince(started)).forEach(report)
+        var saved = 0
+        try job.trainer.run { p in
+            if p.savedCheckpoint != nil { saved += 1 }
+            if p.step % logEvery == 0 || p.savedCheckpoint != nil || p.step == p.totalSteps { report(p.line) }
+        }
+        report("wrote \(saved) checkpoints to \(outputDirectory) in \(DurationText.format(Date().timeIntervalSince(started)))")
     }
 }

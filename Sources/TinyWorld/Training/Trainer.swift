@@ -66,7 +66,7 @@ public final class Trainer {
             let path = URL(fileURLWithPath: writer.outputDirectory).appendingPathComponent("train_log.jsonl").path
             do {
                 try FileManager.default.createDirectory(atPath: writer.outputDirectory, withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: path, contents: nil)
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
                 log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             } catch {
                 throw TinyWorldError.writeFailed(path: path, reason: error.localizedDescription)

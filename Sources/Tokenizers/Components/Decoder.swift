@@ -1,6 +1,6 @@
 import JSON
 /// A tokenizer.json `decoder`: turns token strings back into text (tokenizers' `decode_chain`).
-indirect enum Decoder: Sendable {
+indirect enum Decoder: Sendable, TypedComponent {
     case sequence([Decoder])
     case byteFallback
     case replace(OnigRegex, content: String)
@@ -9,12 +9,10 @@ indirect enum Decoder: Sendable {
     case metaspace(replacement: Unicode.Scalar, scheme: PrependScheme)
     case byteLevel
 
-    static func parse(_ json: JSONValue, file: String) throws -> Decoder {
-        let type = try json.required("type", \.stringValue, file: file, field: "decoder.type")
+    static let component = "decoder", listKey = "decoders"
+
+    static func parse(type: String, _ json: JSONValue, file: String) throws -> Decoder? {
         switch type {
-        case "Sequence":
-            let list = try json.required("decoders", \.arrayValue, file: file, field: "decoder.decoders")
-            return .sequence(try list.map { try parse($0, file: file) })
         case "ByteFallback": return .byteFallback
         case "Fuse": return .fuse
         case "ByteLevel": return .byteLevel
@@ -37,8 +35,7 @@ indirect enum Decoder: Sendable {
             if let s = json["prepend_scheme"]?.stringValue { scheme = PrependScheme(rawValue: s) ?? .always }
             if json["add_prefix_space"]?.boolValue == false { scheme = .never }
             return .metaspace(replacement: ch, scheme: scheme)
-        default:
-            throw TokenizerError.unsupported(file: file, component: "decoder", type: type)
+        default: return nil
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import JSON
 
 /// A tokenizer.json `normalizer`: rewrites one text segment (UTF-8 bytes) before pre-tokenization.
-indirect enum Normalizer: Sendable {
+indirect enum Normalizer: Sendable, TypedComponent {
     case sequence([Normalizer])
     case replace(OnigRegex, content: [UInt8])
     case prepend([UInt8])
@@ -11,12 +11,10 @@ indirect enum Normalizer: Sendable {
     case strip(left: Bool, right: Bool)
     case precompiled(PrecompiledCharsmap)
 
-    static func parse(_ json: JSONValue, file: String) throws -> Normalizer {
-        let type = try json.required("type", \.stringValue, file: file, field: "normalizer.type")
+    static let component = "normalizer", listKey = "normalizers"
+
+    static func parse(type: String, _ json: JSONValue, file: String) throws -> Normalizer? {
         switch type {
-        case "Sequence":
-            let list = try json.required("normalizers", \.arrayValue, file: file, field: "normalizer.normalizers")
-            return .sequence(try list.map { try parse($0, file: file) })
         case "Replace":
             let regex = try parsePattern(json["pattern"], file: file, field: "normalizer.Replace.pattern")
             let content = try json.required("content", \.stringValue, file: file, field: "normalizer.Replace.content")
@@ -34,8 +32,7 @@ indirect enum Normalizer: Sendable {
         case "Precompiled":
             let map = try json.required("precompiled_charsmap", \.stringValue, file: file, field: "normalizer.Precompiled.precompiled_charsmap")
             return .precompiled(try PrecompiledCharsmap(base64: map, file: file))
-        default:
-            throw TokenizerError.unsupported(file: file, component: "normalizer", type: type)
+        default: return nil
         }
     }
 

@@ -14,7 +14,7 @@ enum SplitBehavior: String, Sendable {
 enum PrependScheme: String, Sendable { case first, never, always }
 
 /// A tokenizer.json `pre_tokenizer`: splits a normalized segment into the words the model sees.
-indirect enum PreTokenizer: Sendable {
+indirect enum PreTokenizer: Sendable, TypedComponent {
     case sequence([PreTokenizer])
     case metaspace(replacement: UInt32, scheme: PrependScheme, split: Bool)
     case byteLevel(addPrefixSpace: Bool, useRegex: Bool)
@@ -27,12 +27,10 @@ indirect enum PreTokenizer: Sendable {
     // Built once; the pattern is a constant known to compile.
     static let gpt2Regex: OnigRegex? = try? OnigRegex(pattern: gpt2Pattern)
 
-    static func parse(_ json: JSONValue, file: String) throws -> PreTokenizer {
-        let type = try json.required("type", \.stringValue, file: file, field: "pre_tokenizer.type")
+    static let component = "pre_tokenizer", listKey = "pretokenizers"
+
+    static func parse(type: String, _ json: JSONValue, file: String) throws -> PreTokenizer? {
         switch type {
-        case "Sequence":
-            let list = try json.required("pretokenizers", \.arrayValue, file: file, field: "pre_tokenizer.pretokenizers")
-            return .sequence(try list.map { try parse($0, file: file) })
         case "Metaspace":
             let rep = json["replacement"]?.stringValue ?? "▁"
             guard rep.unicodeScalars.count == 1, let scalar = rep.unicodeScalars.first else {
@@ -65,8 +63,7 @@ indirect enum PreTokenizer: Sendable {
         case "Digits": return .digits(individual: json["individual_digits"]?.boolValue ?? false)
         case "Whitespace": return .whitespace
         case "WhitespaceSplit": return .whitespaceSplit
-        default:
-            throw TokenizerError.unsupported(file: file, component: "pre_tokenizer", type: type)
+        default: return nil
         }
     }
 

@@ -21,6 +21,17 @@ public struct StabilityRequest: Sendable {
         self.windowsInsideSpan = windowsInsideSpan
     }
 
+    /// The span `stability` and `report` analyse: `--steps A:B`, else `--last N`, else `--last-fraction`.
+    public static func span(steps: StepRange?, last: Int?, lastFraction: String) throws -> AnalysisSpan {
+        if let steps {
+            guard steps.stride == nil else {
+                throw TrajectoryError.invalidOption(option: "--steps", value: "A:B:stride", expected: "a contiguous span A:B")
+            }
+            return .steps((steps.lower ?? Int.min)...(steps.upper ?? Int.max))
+        }
+        return try last.map { AnalysisSpan.lastCount($0) } ?? AnalysisSpan.parseFraction(lastFraction)
+    }
+
     /// Parses "1,2,5,10,20".
     public static func parseWindows(_ text: String) throws -> [Int] {
         let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -38,6 +49,8 @@ public struct StabilityResult: Sendable {
     public var raw: LoadedTrajectory
     public var averaged: [Int: TrajectoryTable]
     public var ensembles: [Int: TrajectoryTable]
+    /// Confidence-voted ensembles (`kasane ensemble --vote confidence`) by window size.
+    public var confidenceEnsembles: [Int: TrajectoryTable] = [:]
     public var sweep: [MethodSummary]
     /// Analysis settings in words, for printing and reports.
     public var settings: [(String, String)]
@@ -60,7 +73,7 @@ public enum StabilityRunner {
                                                     context: "\(store.path): run '\(run.name)'")
         }
         var averaged: [Int: TrajectoryTable] = [:]
-        var ensembles: [Int: TrajectoryTable] = [:]
+        var ensembles: [Int: TrajectoryTable] = [:], confidenceEnsembles: [Int: TrajectoryTable] = [:]
         for variant in try StoreTrajectoryLoader.variants(store: store, run: run.id)
         where variant.align == request.alignment.rawValue {
             let loaded = try StoreTrajectoryLoader.load(store: store, run: run.id, selection: variant)
@@ -70,8 +83,10 @@ public enum StabilityRunner {
             switch variant.kind {
             case .average where variant.weights == "uniform" || averaged[variant.window] == nil:
                 averaged[variant.window] = table
-            // The majority vote's ensembles; confidence-vote ones (weights "confidence-vote") are not mixed in.
+            // Each vote's ensembles apart, so that stability shows them side by side.
             case .ensemble where variant.weights == EnsembleVote.majority.weightsLabel: ensembles[variant.window] = table
+            case .ensemble where variant.weights == EnsembleVote.confidence.weightsLabel:
+                confidenceEnsembles[variant.window] = table
             default: break
             }
         }
@@ -84,7 +99,7 @@ public enum StabilityRunner {
             }
         }
         let sweep = try StabilitySweep.run(raw: raw.table, averaged: averaged, ensembles: ensembles,
-                                           windows: request.windows, alignment: request.alignment,
+                                           confidenceEnsembles: confidenceEnsembles, windows: request.windows, alignment: request.alignment,
                                            span: span, options: request.options)
         var settings: [(String, String)] = [
             ("run", "\(run.name) (\(raw.table.steps.count) checkpoints)"),
@@ -97,7 +112,8 @@ public enum StabilityRunner {
             ("correctness threshold τ", String(request.options.correctnessThreshold)),
             ("noise", "std / mean over the analysed positions (ddof \(request.options.noiseDdof))"),
             ("AVG categories", request.options.averageCategories.joined(separator: ", ")),
-            ("ensemble", "majority vote over normalized predictions, ties to the newest checkpoint"),
+            ("ensemble", "majority vote over normalized predictions, ties to the newest checkpoint"
+                + (confidenceEnsembles.isEmpty ? "" : "; confidence vote (weights exp(mean token log-prob)) beside it")),
         ]
         if request.options.bootstrapResamples > 0 {
             settings.append(("statistics", "per dataset with per-example scores: percentile bootstrap (\(request.options.bootstrapResamples)"
@@ -105,8 +121,8 @@ public enum StabilityRunner {
                 + " and McNemar (correctness pooled over positions) against raw on the same positions"))
         }
         if !raw.excluded.isEmpty { settings.append(("left out", "\(raw.excluded.count) dataset(s), see below")) }
-        return StabilityResult(run: run, raw: raw, averaged: averaged, ensembles: ensembles, sweep: sweep,
-                               settings: settings)
+        return StabilityResult(run: run, raw: raw, averaged: averaged, ensembles: ensembles,
+                               confidenceEnsembles: confidenceEnsembles, sweep: sweep, settings: settings)
     }
 
     static func describe(_ span: AnalysisSpan, steps: [Int]) -> String {
@@ -144,6 +160,14 @@ extension StabilityResult {
 }
 
 extension ReportInput {
+    /// The report of a sweep, with the drift and costs it loaded.
+    public init(_ sweep: SweepResult) {
+        let s = sweep.stability
+        self.init(runName: s.run.name, settings: s.settings, raw: s.raw.table, averaged: s.averaged,
+                  ensembles: s.ensembles, sweep: s.sweep, excluded: s.raw.excluded,
+                  correctnessThreshold: sweep.correctnessThreshold, drift: sweep.drift, costs: sweep.costs)
+    }
+
     /// The report of a stability run (`kasane report`), with the drift and costs `store` holds for its run.
     public init(_ result: StabilityResult, store: ResultStore, correctnessThreshold: Double) throws {
         self.init(runName: result.run.name, settings: result.settings, raw: result.raw.table,

@@ -17,14 +17,24 @@ enum ReportPlots {
         }
     }
 
-    /// S(t) of one level of a method over its positions, with the bootstrap band when there is one.
-    static func trajectory(_ m: MethodSummary, level: String) -> LineSeries? {
-        let ys = level == "AVG" ? m.summary.averageSeries : m.summary.categorySeries[level]
+    static let confidenceColor = "#b8860b"
+
+    static func color(_ m: MethodSummary) -> String { m.vote == .confidence ? confidenceColor : color(m.method) }
+
+    static func dash(_ m: MethodSummary) -> String {
+        m.method != .ensemble ? "" : m.vote == .confidence ? "2 2" : "6 3"
+    }
+
+    /// S(t) (or, with `gold`, the mean gold log-prob) of one level of a method over its positions, with the
+    /// bootstrap band of S(t) when there is one.
+    static func trajectory(_ m: MethodSummary, level: String, gold: Bool = false) -> LineSeries? {
+        let ys = gold ? m.summary.goldSeries[level]
+            : level == "AVG" ? m.summary.averageSeries : m.summary.categorySeries[level]
         guard let ys, ys.count == m.summary.steps.count else { return nil }
         let xs = m.summary.steps.map(Double.init)
-        var line = LineSeries(name: ReportTables.method(m), color: color(m.method),
-                              dash: m.method == .ensemble ? "6 3" : "", points: Array(zip(xs, ys)).map { ($0, $1) })
-        if let band = m.levelStatistics?[level]?.band, band.count == xs.count {
+        var line = LineSeries(name: ReportTables.method(m), color: color(m), dash: dash(m),
+                              points: Array(zip(xs, ys)).map { ($0, $1) })
+        if !gold, let band = m.levelStatistics?[level]?.band, band.count == xs.count {
             line.band = zip(xs, band).map { ($0, $1.low, $1.high) }
         }
         return line
@@ -51,8 +61,12 @@ enum ReportPlots {
     /// One AVG-level measure against window size, for averaging and ensembles, with raw on the same positions.
     static func windowSweep(_ input: ReportInput, _ measure: ReportTables.Measure, file: String) -> ReportFigure? {
         var lines: [LineSeries] = []
-        for method in MethodSummary.Method.allCases {
-            let rows = input.sweep.filter { $0.method == method && $0.window > 1 && $0.summary.average != nil }
+        let kinds: [(MethodSummary.Method, EnsembleVote?)] = [(.raw, nil), (.average, nil), (.ensemble, .majority),
+                                                              (.ensemble, .confidence)]
+        for (method, vote) in kinds {
+            let rows = input.sweep.filter {
+                $0.method == method && $0.vote == vote && $0.window > 1 && $0.summary.average != nil
+            }
             var pts: [(x: Double, y: Double)] = [], band: [(x: Double, low: Double, high: Double)] = []
             for m in rows {
                 guard let v = m.summary.average.flatMap({ measure.value($0.metrics) }) else { continue }
@@ -60,9 +74,9 @@ enum ReportPlots {
                 if let ci = measure.interval(m.levelStatistics?["AVG"]) { band.append((Double(m.window), ci.low, ci.high)) }
             }
             guard !pts.isEmpty else { continue }
-            let name = method == .raw ? "raw (same positions)" : method == .average ? "averaged" : "ensembled"
-            lines.append(LineSeries(name: name, color: color(method), dash: method == .ensemble ? "6 3" : "",
-                                    points: pts, band: band))
+            let name = method == .raw ? "raw (same positions)" : method == .average ? "averaged"
+                : "ensembled (\((vote ?? .majority).rawValue))"
+            lines.append(LineSeries(name: name, color: color(rows[0]), dash: dash(rows[0]), points: pts, band: band))
         }
         guard lines.contains(where: { $0.name != "raw (same positions)" }) else { return nil }
         let chart = LineChart(title: "AVG \(measure.rawValue) against window size", xLabel: "window size n (checkpoints)",
@@ -89,8 +103,7 @@ enum ReportPlots {
         var changes: [LineSeries] = []
         for m in [raw] + input.sweep.filter({ $0.method != .raw && $0.window == input.headlineWindow }) {
             guard let s = m.summary.averageSeries, s.count >= 2 else { continue }
-            changes.append(LineSeries(name: ReportTables.method(m), color: color(m.method),
-                                      dash: m.method == .ensemble ? "6 3" : "",
+            changes.append(LineSeries(name: ReportTables.method(m), color: color(m), dash: dash(m),
                                       points: (1..<s.count).map { (Double(m.summary.steps[$0]), abs(s[$0] - s[$0 - 1])) }))
         }
         let change = LineChart(title: "Step-to-step change of the AVG score |S(t+1) − S(t)|", xLabel: "training step",
@@ -136,9 +149,26 @@ enum ReportPlots {
                             svg: chart.render())
     }
 
-    /// Hook for the gold log-prob trajectories figure (mean gold log-prob per dataset over the span): nil until
-    /// the records carry `gold_logprob` (issue 13 §2) and the trajectory table loads it.
-    static func goldLogProbTrajectories(_ input: ReportInput) -> ReportFigure? { nil }
+    /// The mean gold log-prob over the analysis span, AVG first then each category, raw against the headline
+    /// window's integrated trajectories (those with log-probs: ensembles have none of their own); empty when the
+    /// store holds no log-probs.
+    static func goldLogProbTrajectories(_ input: ReportInput) -> [ReportFigure] {
+        guard let raw = input.sweep.filter({ $0.method == .raw }).max(by: { $0.summary.steps.count < $1.summary.steps.count })
+        else { return [] }
+        let integrated = input.sweep.filter { $0.method != .raw && $0.window == input.headlineWindow }
+        return (["AVG"] + input.tableCategories).enumerated().compactMap { k, level in
+            guard let line = trajectory(raw, level: level, gold: true) else { return nil }
+            let lines = [line] + integrated.compactMap { trajectory($0, level: level, gold: true) }
+            var chart = LineChart(title: "\(level): mean gold log-prob over the analysis span", xLabel: "training step",
+                                  yLabel: "log-prob (nats)", series: lines, yRange: nil, includeZero: false)
+            if k > 0 { chart.width = 470; chart.height = 260; chart.legendWidth = 150 }
+            return ReportFigure(file: "gold-logprob-\(fileSafe(level)).svg",
+                                caption: "\(level): mean over examples of the gold output's teacher-forced log-probability "
+                                    + "(categories and AVG average their datasets), raw checkpoints and the "
+                                    + "n=\(input.headlineWindow ?? 1) integrated trajectories that carry log-probs.",
+                                svg: chart.render())
+        }
+    }
 
     static func fileSafe(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })

@@ -66,12 +66,15 @@ struct ReportTable {
 enum ReportTables {
     enum Measure: String, CaseIterable {
         case mean = "Mean score", mtv = "MTV", instability = "IS"
+        case goldLogprob = "Mean gold log-prob", goldLogprobMTV = "Gold log-prob MTV"
 
         func value(_ m: StabilityMetrics) -> Double? {
             switch self {
             case .mean: return m.meanScore
             case .mtv: return m.aggregateMTV
             case .instability: return m.instability
+            case .goldLogprob: return m.goldLogprobMean
+            case .goldLogprobMTV: return m.goldLogprobMTV
             }
         }
 
@@ -79,7 +82,7 @@ enum ReportTables {
             switch self {
             case .mean: return s?.meanScoreCI
             case .mtv: return s?.mtvCI
-            case .instability: return nil
+            case .instability, .goldLogprob, .goldLogprobMTV: return nil
             }
         }
 
@@ -87,18 +90,27 @@ enum ReportTables {
             switch self {
             case .mean: return s?.meanScoreP
             case .mtv: return s?.mtvP
-            case .instability: return nil
+            case .instability, .goldLogprob, .goldLogprobMTV: return nil
             }
         }
 
-        var higherIsBetter: Bool { self == .mean }
+        var higherIsBetter: Bool { self == .mean || self == .goldLogprob }
 
         var explanation: String {
             switch self {
             case .mean: return "mean over the positions of the score S(t) (0–1)"
             case .mtv: return "mean total variation of S(t) between adjacent positions (lower is steadier)"
             case .instability: return "share of examples whose normalized answer changes between adjacent positions"
+            case .goldLogprob: return "mean over the positions of the mean over examples of the gold output's summed "
+                + "log-probability (teacher-forced, nats; categories and AVG average their datasets)"
+            case .goldLogprobMTV: return "mean total variation of that series between adjacent positions (nats)"
             }
+        }
+
+        /// The measures the main table shows: the gold log-prob ones only when the store holds log-probs.
+        static func shown(_ input: ReportInput) -> [Measure] {
+            let gold = input.sweep.contains { m in m.summary.allRows.contains { $0.metrics.goldLogprobMean != nil } }
+            return allCases.filter { gold || ($0 != .goldLogprob && $0 != .goldLogprobMTV) }
         }
     }
 
@@ -112,13 +124,7 @@ enum ReportTables {
         return p < 0.01 ? "**" : p < 0.05 ? "*" : ""
     }
 
-    static func method(_ m: MethodSummary) -> String {
-        switch m.method {
-        case .raw: return "raw checkpoints"
-        case .average: return "averaged, n=\(m.window)"
-        case .ensemble: return "ensembled, n=\(m.window)"
-        }
-    }
+    static func method(_ m: MethodSummary) -> String { m.label }
 
     static func row(_ m: MethodSummary, _ name: String) -> StabilityRow? {
         name == "AVG" ? m.summary.average : m.summary.categories.first { $0.name == name }
@@ -156,7 +162,7 @@ enum ReportTables {
                 rows.append(.cells(cells))
             }
         }
-        let ciNote = measure == .instability ? "" : " Brackets: 95 % bootstrap interval over examples (none where "
+        let ciNote = measure != .mean && measure != .mtv ? "" : " Brackets: 95 % bootstrap interval over examples (none where "
             + "every dataset of the level has a corpus-level metric)."
         return ReportTable(title: measure.rawValue, header: ["method"] + levels, rows: rows,
                            note: "\(measure.rawValue): \(measure.explanation).\(ciNote)")
@@ -179,18 +185,24 @@ enum ReportTables {
                 rows.append(.cells([r.level.rawValue, r.name, f(x.meanScore),
                                     ci.map { "\(f($0.low, digits: 3))–\(f($0.high, digits: 3))" } ?? "–",
                                     f(x.aggregateMTV), f(x.exampleMTV), f(x.instability), f(x.flipRate), f(x.noise),
-                                    f(p, digits: 3)].map { ReportTable.Cell(text: $0) }))
+                                    f(p, digits: 3), f(x.signalToNoise, digits: 2), f(x.goldLogprobMean),
+                                    f(x.goldLogprobMTV), f(x.goldLogprobSignalToNoise, digits: 2)]
+                                    .map { ReportTable.Cell(text: $0) }))
             }
         }
         return ReportTable(title: "All levels", header: ["level", "name", "mean", "mean 95% CI", "MTV (aggregate)",
                                                          "MTV (per example)", "IS", "flip rate", "noise",
-                                                         "McNemar p"], rows: rows)
+                                                         "McNemar p", "SNR", "gold log-prob", "gold log-prob MTV",
+                                                         "gold log-prob SNR"], rows: rows,
+                           note: "SNR: signal-to-noise after Heineman et al., the score's spread over the whole run "
+                               + "(max − min over |mean|) over its relative std on the analysed positions.")
     }
 
     static func costs(_ input: ReportInput) -> ReportTable? {
         guard !input.costs.isEmpty else { return nil }
         let rows: [ReportTable.Row] = input.costs.filter { $0.positions > 0 }.map { c in
-            let name = c.method == .raw ? "raw checkpoints" : "\(c.method == .average ? "averaged" : "ensembled"), n=\(c.window)"
+            let name = c.method == .raw ? "raw checkpoints" : c.method == .average ? "averaged, n=\(c.window)"
+                : "ensembled, n=\(c.window) (\((c.vote ?? .majority).rawValue))"
             let mem = c.peakBytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "–"
             return .cells([name, String(c.positions), String(c.forwardPasses),
                            c.memberForwardPasses > 0 ? String(c.memberForwardPasses) : "–",

@@ -14,7 +14,7 @@ public enum ReportWriter {
             throw TrajectoryError.output(path: figuresDirectory, reason: "cannot create the folder (\(error.localizedDescription))")
         }
         let (zoomed, sweep, other) = figures(input)
-        let svgFiles = (zoomed + sweep + other).map {
+        let svgFiles = (zoomed + sweep + other + ReportPlots.goldLogProbTrajectories(input)).map {
             ("figures/" + $0.file, Data(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + $0.svg + "\n").utf8))
         }
         let files: [(String, Data)] = svgFiles + [
@@ -67,8 +67,7 @@ public enum ReportWriter {
         let sweep = [ReportPlots.windowSweep(input, .mean, file: "window-sweep-mean.svg"),
                      ReportPlots.windowSweep(input, .mtv, file: "window-sweep-mtv.svg"),
                      ReportPlots.windowSweep(input, .instability, file: "window-sweep-is.svg")]
-        let other = [ReportPlots.driftAgainstMTV(input), ReportPlots.goldLogProbTrajectories(input),
-                     ReportPlots.heatmap(input)]
+        let other = [ReportPlots.driftAgainstMTV(input), ReportPlots.heatmap(input)]
         return (zoomed.compactMap { $0 }, sweep.compactMap { $0 }, other.compactMap { $0 })
     }
 
@@ -83,13 +82,15 @@ public enum ReportWriter {
     static func markdown(_ input: ReportInput) -> String {
         var s = "# Stability report: \(input.displayName)\n\n\(subtitle(input))\n\n## Main table\n\n"
         s += ReportTables.legend + "\n\n"
-        for measure in ReportTables.Measure.allCases {
+        for measure in ReportTables.Measure.shown(input) {
             s += "### \(measure.rawValue)\n\n" + ReportTables.main(input, measure).markdown() + "\n"
         }
         if let costs = ReportTables.costs(input) { s += "## Cost\n\n" + costs.markdown() + "\n" }
         let (zoomed, sweep, other) = figures(input)
         s += "## Figures\n\n"
-        for fig in zoomed + sweep + other { s += "- [`figures/\(fig.file)`](figures/\(fig.file)): \(fig.caption)\n" }
+        for fig in zoomed + sweep + other + ReportPlots.goldLogProbTrajectories(input) {
+            s += "- [`figures/\(fig.file)`](figures/\(fig.file)): \(fig.caption)\n"
+        }
         s += "\n## All levels\n\n" + ReportTables.full(input).markdown()
         s += "\n## Settings\n\n"
         for (k, v) in input.displaySettings { s += "- \(k): \(v)\n" }
@@ -111,7 +112,7 @@ public enum ReportWriter {
         var body = "<header><h1>Stability report: \(SVG.escape(input.displayName))</h1>\n"
         body += "<p class=\"subtitle\">\(SVG.escape(subtitle(input)))</p></header>\n"
         body += "<section id=\"main-table\"><h2>Main table</h2>\n<p class=\"note\">\(SVG.escape(ReportTables.legend))</p>\n"
-        for measure in ReportTables.Measure.allCases {
+        for measure in ReportTables.Measure.shown(input) {
             body += "<h3>\(SVG.escape(measure.rawValue))</h3>\n" + ReportTables.main(input, measure).html()
         }
         body += "</section>\n"
@@ -122,9 +123,13 @@ public enum ReportWriter {
         if !sweep.isEmpty {
             body += "<section id=\"window-sweep\"><h2>Window sweep</h2>\n" + sweep.map { figure($0) }.joined() + "</section>\n"
         }
+        let gold = ReportPlots.goldLogProbTrajectories(input)
+        if let first = gold.first {
+            body += "<section id=\"gold-logprob\"><h2>Gold log-prob trajectories</h2>\n" + figure(first)
+            body += "<div class=\"grid\">" + gold.dropFirst().map { figure($0, "small") }.joined() + "</div></section>\n"
+        }
         for f in other {
-            let heading = f.file.hasPrefix("drift") ? "Parameter drift and score changes"
-                : f.file.hasPrefix("flips") ? "Least stable dataset" : "Gold log-prob trajectories"
+            let heading = f.file.hasPrefix("drift") ? "Parameter drift and score changes" : "Least stable dataset"
             body += "<section><h2>\(heading)</h2>\n" + figure(f) + "</section>\n"
         }
         body += "<section id=\"full-tables\"><h2>Full tables</h2>\n"

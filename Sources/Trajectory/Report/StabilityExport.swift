@@ -3,10 +3,10 @@ import Foundation
 /// Stability results in the forms a user reads or feeds to other tools: a terminal table, CSV and JSON.
 public enum StabilityExport {
     public static let csvHeader = [
-        "method", "window", "align", "level", "name", "category", "positions", "first_step", "last_step",
+        "method", "window", "align", "vote", "level", "name", "category", "positions", "first_step", "last_step",
         "mean_score", "aggregate_mtv", "example_mtv", "is", "flip_rate", "flipped_once", "up_flips", "down_flips",
         "noise", "tie_break_fraction", "mean_ci_low", "mean_ci_high", "mtv_ci_low", "mtv_ci_high", "mcnemar_p",
-        "mean_p", "mtv_p",
+        "mean_p", "mtv_p", "signal_to_noise", "gold_logprob_mean", "gold_logprob_mtv", "gold_logprob_snr",
     ]
 
     /// One line per (method, window, level, name).
@@ -18,7 +18,7 @@ public enum StabilityExport {
                 let st = r.level == .dataset ? m.statistics?[r.name] : nil
                 let level = r.level == .dataset ? nil : m.levelStatistics?[r.name]
                 let fields: [String] = [
-                    m.method.rawValue, String(m.window), m.alignment.rawValue, r.level.rawValue, CSV.field(r.name),
+                    m.method.rawValue, String(m.window), m.alignment.rawValue, m.vote?.rawValue ?? "", r.level.rawValue, CSV.field(r.name),
                     CSV.field(r.category), String(m.summary.steps.count), m.summary.steps.first.map(String.init) ?? "",
                     m.summary.steps.last.map(String.init) ?? "", CSV.number(r.metrics.meanScore),
                     CSV.number(r.metrics.aggregateMTV), CSV.number(r.metrics.exampleMTV),
@@ -29,7 +29,9 @@ public enum StabilityExport {
                     CSV.number(st?.meanScoreCI.high ?? level?.meanScoreCI.high),
                     CSV.number(st?.mtvCI.low ?? level?.mtvCI.low), CSV.number(st?.mtvCI.high ?? level?.mtvCI.high),
                     CSV.number(st?.mcNemarP ?? level?.mcNemarP), CSV.number(st?.meanScoreP ?? level?.meanScoreP),
-                    CSV.number(st?.mtvP ?? level?.mtvP),
+                    CSV.number(st?.mtvP ?? level?.mtvP), CSV.number(r.metrics.signalToNoise),
+                    CSV.number(r.metrics.goldLogprobMean), CSV.number(r.metrics.goldLogprobMTV),
+                    CSV.number(r.metrics.goldLogprobSignalToNoise),
                 ]
                 lines.append(fields.joined(separator: ","))
             }
@@ -39,10 +41,11 @@ public enum StabilityExport {
 
     /// Per-example values of every method and window.
     public static func examplesCSV(_ rows: [MethodSummary]) -> String {
-        var lines = ["method,window,align,dataset,example,example_mtv,is,flip_rate"]
+        var lines = ["method,window,align,vote,dataset,example,example_mtv,is,flip_rate"]
         for m in rows {
             for e in m.summary.examples {
-                lines.append([m.method.rawValue, String(m.window), m.alignment.rawValue, CSV.field(e.dataset),
+                lines.append([m.method.rawValue, String(m.window), m.alignment.rawValue, m.vote?.rawValue ?? "",
+                              CSV.field(e.dataset),
                               String(e.index), CSV.number(e.exampleMTV), CSV.number(e.instability),
                               CSV.number(e.flipRate)].joined(separator: ","))
             }
@@ -64,17 +67,22 @@ public enum StabilityExport {
         return try encoder.encode(Document(run: run, analysis: settings, results: rows))
     }
 
-    /// The AVG row (or, without one, each category) of every method and window, as an aligned text table.
+    /// The AVG row (or, without one, each category) of every method and window, as an aligned text table; the
+    /// gold log-prob columns (mean, MTV, signal-to-noise) only when some row has them.
     public static func text(_ rows: [MethodSummary]) -> String {
+        let gold = rows.contains { m in m.summary.allRows.contains { $0.metrics.goldLogprobMean != nil } }
         var table: [[String]] = [["method", "n", "steps", "level", "mean", "MTV(agg)", "MTV(ex)", "IS", "flips",
-                                  "noise"]]
+                                  "noise", "SNR"] + (gold ? ["goldLP", "goldLP MTV", "goldLP SNR"] : [])]
         for m in rows {
             let levels = m.summary.average.map { [$0] } ?? m.summary.categories
             for r in levels {
                 let steps = "\(m.summary.steps.first ?? 0)–\(m.summary.steps.last ?? 0) (\(m.summary.steps.count))"
-                table.append([m.method.rawValue, String(m.window), steps, r.name, fmt(r.metrics.meanScore),
-                              fmt(r.metrics.aggregateMTV), fmt(r.metrics.exampleMTV), fmt(r.metrics.instability),
-                              fmt(r.metrics.flipRate), fmt(r.metrics.noise)])
+                let x = r.metrics
+                table.append([m.shortName, String(m.window), steps, r.name, fmt(x.meanScore), fmt(x.aggregateMTV),
+                              fmt(x.exampleMTV), fmt(x.instability), fmt(x.flipRate), fmt(x.noise),
+                              fmt(x.signalToNoise, digits: 2)]
+                             + (gold ? [fmt(x.goldLogprobMean), fmt(x.goldLogprobMTV),
+                                        fmt(x.goldLogprobSignalToNoise, digits: 2)] : []))
             }
         }
         return TextTable.render(table)
@@ -84,14 +92,17 @@ public enum StabilityExport {
     public static func costText(_ costs: [MethodCost]) -> String {
         var table = [["method", "n", "positions", "forward", "members' fwd", "seconds", "peak MB"]]
         for c in costs where c.positions > 0 {
-            table.append([c.method.rawValue, String(c.window), String(c.positions), String(c.forwardPasses),
+            table.append([c.method == .ensemble && c.vote == .confidence ? "ensemble-confidence" : c.method.rawValue, String(c.window), String(c.positions), String(c.forwardPasses),
                           String(c.memberForwardPasses), String(format: "%.1f", c.seconds),
                           c.peakBytes.map { String($0 / 1_048_576) } ?? "–"])
         }
         return TextTable.render(table)
     }
 
-    static func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
+    static func fmt(_ v: Double?, digits: Int = 4) -> String {
+        guard let v, v.isFinite else { return "–" }
+        return String(format: "%.\(digits)f", v)
+    }
 }
 
 enum TextTable {

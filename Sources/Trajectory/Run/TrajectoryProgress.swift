@@ -52,10 +52,8 @@ public final class RunLog: @unchecked Sendable {
     public init(path: String?) throws {
         self.path = path
         guard let path else { handle = nil; return }
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw TrajectoryError.output(path: path, reason: "cannot create the log file")
-            }
+        if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw TrajectoryError.output(path: path, reason: "cannot create the log file")
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw TrajectoryError.output(path: path, reason: "cannot open the log file for writing")

@@ -29,9 +29,29 @@ public enum SignalToNoise {
         return signal / noise
     }
 
-    /// Fills the SNR fields of each dataset row of `summary` (made on some positions of the trajectory `whole`).
+    /// Fills the SNR fields of each row of `summary` (made on some positions of the trajectory `whole`): datasets
+    /// from their series, categories and AVG from their level series (`StabilityAnalysis.levelSeries`).
     static func annotate(_ summary: inout StabilitySummary, whole: TrajectoryTable, analysed: TrajectoryTable,
                          options: StabilityOptions) {
+        let ddof = options.noiseDdof
+        let wholeScores = StabilityAnalysis.levelSeries(whole, options: options) { $0.scores }
+        let wholeGold = StabilityAnalysis.levelSeries(whole, options: options) { $0.goldLogprobSeries }
+        func level(_ metrics: inout StabilityMetrics, _ name: String, _ scores: [Double]?) {
+            if let all = wholeScores[name], let part = scores {
+                metrics.signalToNoise = ratio(whole: all, analysed: part, ddof: ddof)
+            }
+            if let all = wholeGold[name], let part = summary.goldSeries[name] {
+                metrics.goldLogprobSignalToNoise = ratio(whole: all, analysed: part, ddof: ddof)
+            }
+        }
+        for k in summary.categories.indices {
+            let name = summary.categories[k].name
+            level(&summary.categories[k].metrics, name, summary.categorySeries[name])
+        }
+        if var avg = summary.average {
+            level(&avg.metrics, "AVG", summary.averageSeries)
+            summary.average = avg
+        }
         for (k, row) in summary.datasets.enumerated() {
             guard let all = whole.datasets.first(where: { $0.dataset == row.name }),
                   let part = analysed.datasets.first(where: { $0.dataset == row.name }) else { continue }

@@ -43,9 +43,36 @@ public enum StabilityAnalysis {
             average = StabilityRow(level: .average, name: "AVG", category: "AVG",
                                    metrics: combine(rows, series: series, options: options))
         }
-        return StabilitySummary(steps: table.steps, datasets: datasetRows, categories: categoryRows, average: average,
-                                examples: exampleRows, pairFlips: pairFlips, categorySeries: categorySeries,
-                                averageSeries: averageSeries)
+        var summary = StabilitySummary(steps: table.steps, datasets: datasetRows, categories: categoryRows,
+                                       average: average, examples: exampleRows, pairFlips: pairFlips,
+                                       categorySeries: categorySeries, averageSeries: averageSeries)
+        summary.goldSeries = levelSeries(table, options: options) { $0.goldLogprobSeries }
+        for k in summary.categories.indices {
+            summary.categories[k].metrics.setGold(summary.goldSeries[summary.categories[k].name])
+        }
+        summary.average?.metrics.setGold(summary.goldSeries["AVG"])
+        return summary
+    }
+
+    /// Per category (mean of its datasets' series) and "AVG" (mean of the averaged categories' series), of a
+    /// per-dataset series; a level is left out when one of its datasets has no series.
+    static func levelSeries(_ table: TrajectoryTable, options: StabilityOptions,
+                            _ series: (DatasetSeries) -> [Double]?) -> [String: [Double]] {
+        var order: [String] = []
+        for d in table.datasets where !order.contains(d.category) { order.append(d.category) }
+        func mean(_ rows: [[Double]]) -> [Double] {
+            (0..<table.steps.count).map { t in rows.map { $0[t] }.reduce(0, +) / Double(rows.count) }
+        }
+        var out: [String: [Double]] = [:]
+        for category in order {
+            let members = table.datasets.filter { $0.category == category }.map(series)
+            let present = members.compactMap { $0 }.filter { $0.count == table.steps.count }
+            if !present.isEmpty && present.count == members.count { out[category] = mean(present) }
+        }
+        let averaged = order.filter { options.averageCategories.contains($0) }
+        let present = averaged.compactMap { out[$0] }
+        if !present.isEmpty && present.count == averaged.count { out["AVG"] = mean(present) }
+        return out
     }
 
     static func summarize(_ series: DatasetSeries, steps: [Int], options: StabilityOptions)
@@ -85,10 +112,7 @@ public enum StabilityAnalysis {
             upFlips: scored ? up : nil, downFlips: scored ? down : nil,
             noise: SeriesMetrics.relativeNoise(series.scores, ddof: options.noiseDdof))
         var withGold = metrics
-        if let gold = series.goldLogprobSeries {
-            withGold.goldLogprobMean = SeriesMetrics.mean(gold)
-            withGold.goldLogprobMTV = SeriesMetrics.meanTotalVariation(gold)
-        }
+        withGold.setGold(series.goldLogprobSeries)
         let flips = scored ? (0..<pairs).map {
             PairFlips(fromStep: steps[$0], toStep: steps[$0 + 1], up: pairUp[$0], down: pairDown[$0])
         } : []

@@ -40,6 +40,15 @@ public struct StabilityMetrics: Sendable, Codable, Equatable {
     }
 }
 
+extension StabilityMetrics {
+    /// Mean and MTV of a mean-gold-log-prob series (nothing when there is none).
+    mutating func setGold(_ series: [Double]?) {
+        guard let series else { return }
+        goldLogprobMean = SeriesMetrics.mean(series)
+        goldLogprobMTV = SeriesMetrics.meanTotalVariation(series)
+    }
+}
+
 public enum StabilityLevel: String, Sendable, Codable {
     case dataset, category, average
 }
@@ -82,6 +91,9 @@ public struct StabilitySummary: Sendable, Codable {
     /// S_c(t) and S_AVG(t) per position, for plots.
     public var categorySeries: [String: [Double]]
     public var averageSeries: [Double]?
+    /// The mean gold log-prob series of categories and "AVG" (mean of the member datasets' series), where every
+    /// member has stored log-probs; for the report's gold log-prob figure.
+    public var goldSeries: [String: [Double]] = [:]
 
     public var allRows: [StabilityRow] { datasets + categories + (average.map { [$0] } ?? []) }
 }

@@ -14,6 +14,22 @@ public struct MethodSummary: Sendable, Codable {
     public var statistics: [String: DatasetStatistics]?
     /// The same for categories and "AVG" (`LevelBootstrap`), with per-position bands for the plots.
     public var levelStatistics: [String: LevelStatistics]?
+    /// Ensembles: the vote that made them (majority and confidence ensembles are separate rows).
+    public var vote: EnsembleVote?
+
+    /// "raw checkpoints", "averaged, n=5", "ensembled, n=5 (majority)".
+    public var label: String {
+        switch method {
+        case .raw: return "raw checkpoints"
+        case .average: return "averaged, n=\(window)"
+        case .ensemble: return "ensembled, n=\(window) (\((vote ?? .majority).rawValue))"
+        }
+    }
+
+    /// Short name for the terminal table and the vote column: raw, average, ensemble, ensemble-confidence.
+    public var shortName: String {
+        method == .ensemble && vote == .confidence ? "ensemble-confidence" : method.rawValue
+    }
 }
 
 /// Compares raw, averaged and ensembled trajectories over the same positions (spec §10): for each window size n,
@@ -23,7 +39,8 @@ public enum StabilitySweep {
     /// `averaged` and `ensembles` hold trajectories by window size (from the store); an ensemble missing there is
     /// voted on the fly when a scorer is given.
     public static func run(raw: TrajectoryTable, averaged: [Int: TrajectoryTable] = [:],
-                           ensembles: [Int: TrajectoryTable] = [:], windows: [Int],
+                           ensembles: [Int: TrajectoryTable] = [:],
+                           confidenceEnsembles: [Int: TrajectoryTable] = [:], windows: [Int],
                            alignment: WindowAlignment = .trailing, span: AnalysisSpan = .finalFifth,
                            options: StabilityOptions = StabilityOptions(),
                            scorer: (any DatasetRescorer)? = nil) throws -> [MethodSummary] {
@@ -47,25 +64,24 @@ public enum StabilitySweep {
                                      levelStatistics: LevelBootstrap.compute(rawTable, against: nil, options: options)))
             guard n > 1 else { continue }
             let stepsWanted = positions.map { raw.steps[$0] }
-            if let averagedTable = averaged[n], let rows = rows(of: stepsWanted, in: averagedTable) {
-                let table = averagedTable.restricted(to: rows)
-                var summary = try StabilityAnalysis.summarize(table, options: options)
-                SignalToNoise.annotate(&summary, whole: averagedTable, analysed: table, options: options)
-                out.append(MethodSummary(method: .average, window: n, alignment: alignment, summary: summary,
-                                         statistics: statistics(table, against: rawTable, options: options),
-                                         levelStatistics: LevelBootstrap.compute(table, against: rawTable,
-                                                                                 options: options)))
-            }
-            if let stored = ensembles[n], let rows = rows(of: stepsWanted, in: stored) {
+            // A stored integrated trajectory on this window's positions, summarized against raw.
+            func integrated(_ stored: TrajectoryTable?, _ method: MethodSummary.Method, vote: EnsembleVote? = nil,
+                            tieBreak: () throws -> [String: Double]? = { nil }) throws -> MethodSummary? {
+                guard let stored, let rows = rows(of: stepsWanted, in: stored) else { return nil }
                 let table = stored.restricted(to: rows)
                 var summary = try StabilityAnalysis.summarize(table, options: options)
                 SignalToNoise.annotate(&summary, whole: stored, analysed: table, options: options)
-                let tieBreak = try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
-                out.append(MethodSummary(method: .ensemble, window: n, alignment: alignment, summary: summary,
-                                         tieBreakFraction: tieBreak,
-                                         statistics: statistics(table, against: rawTable, options: options),
-                                         levelStatistics: LevelBootstrap.compute(table, against: rawTable,
-                                                                                 options: options)))
+                return MethodSummary(method: method, window: n, alignment: alignment, summary: summary,
+                                     tieBreakFraction: try tieBreak(),
+                                     statistics: statistics(table, against: rawTable, options: options),
+                                     levelStatistics: LevelBootstrap.compute(table, against: rawTable, options: options),
+                                     vote: vote)
+            }
+            if let m = try integrated(averaged[n], .average) { out.append(m) }
+            if let m = try integrated(ensembles[n], .ensemble, vote: .majority, tieBreak: {
+                try EnsembleBuilder.tieBreakFraction(raw: raw, window: window, positions: positions)
+            }) {
+                out.append(m)
             } else if let scorer {
                 let ensemble = try EnsembleBuilder.build(raw: raw, window: window, scorer: scorer, only: positions)
                 let summary = try StabilityAnalysis.summarize(ensemble.table, options: options)
@@ -73,8 +89,11 @@ public enum StabilitySweep {
                                          tieBreakFraction: ensemble.tieBreakFraction,
                                          statistics: statistics(ensemble.table, against: rawTable, options: options),
                                          levelStatistics: LevelBootstrap.compute(ensemble.table, against: rawTable,
-                                                                                 options: options)))
+                                                                                 options: options),
+                                         vote: .majority))
             }
+            // Confidence-voted ensembles of the same positions, beside the majority ones.
+            if let m = try integrated(confidenceEnsembles[n], .ensemble, vote: .confidence) { out.append(m) }
         }
         return out
     }

@@ -83,6 +83,12 @@ private struct ShardMerge {
         // Timings have no key: a row is new unless an identical one is there.
         try copy(table: "timings", key: ["model_id", "dataset_id", "seconds", "examples", "generated_tokens", "recorded_at"],
                  values: [], remap: ids, into: &summary)
+        // Costs (the sweep's cost table) likewise; the table exists only in stores that recorded one.
+        if try shard.hasTable("model_costs") {
+            try target.execute(StoreSchema.modelCosts)
+            try copy(table: "model_costs", key: ["model_id", "seconds", "peak_rss_bytes", "recorded_at"],
+                     values: [], remap: ids, into: &summary)
+        }
     }
 
     private func conflict(_ what: String) -> TrajectoryError {

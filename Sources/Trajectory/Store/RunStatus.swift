@@ -80,3 +80,16 @@ public struct RunStatus: Sendable {
 
     private func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
 }
+
+extension RunStatus {
+    /// `kasane status`: every run of the store (or the one named), compared with the checkpoints on disk when a
+    /// checkpoint folder or list file is given.
+    public static func report(db: String, run name: String?, checkpoints: String?) throws -> [String] {
+        let store = try ResultStore(path: db, readOnly: true)
+        let runs = try name.map { [try store.run(named: $0)] } ?? store.runs()
+        if runs.isEmpty { return ["\(db): no runs yet"] }
+        let onDisk = try checkpoints.map { try CheckpointIndex(path: $0).checkpoints }
+        return ["\(db): schema version \(ResultStore.schemaVersion), \(runs.count) run\(runs.count == 1 ? "" : "s")"]
+            + (try runs.map { try RunStatus(store: store, run: $0, checkpoints: onDisk).render() })
+    }
+}

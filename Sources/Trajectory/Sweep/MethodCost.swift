@@ -3,6 +3,8 @@ public struct MethodCost: Sendable, Codable, Equatable {
     public var method: MethodSummary.Method
     /// Window size n (1 for raw).
     public var window: Int
+    /// Ensembles: their vote.
+    public var vote: EnsembleVote?
     /// Positions (models or ensemble entries) stored.
     public var positions: Int
     /// Forward passes its results rest on: one prefill per (model, example) plus one per generated token. An
@@ -15,7 +17,8 @@ public struct MethodCost: Sendable, Codable, Equatable {
     public var peakBytes: Int?
 
     public init(method: MethodSummary.Method, window: Int, positions: Int, forwardPasses: Int,
-                memberForwardPasses: Int = 0, seconds: Double, peakBytes: Int?) {
+                memberForwardPasses: Int = 0, seconds: Double, peakBytes: Int?, vote: EnsembleVote? = nil) {
+        self.vote = vote
         self.method = method
         self.window = window
         self.positions = positions

@@ -20,8 +20,10 @@ public enum SweepCosts {
             case .average, .ensemble:
                 let kind: ModelKind = m.method == .average ? .average : .ensemble
                 var byStep: [Int: StoredModel] = [:]
+                let weights = m.method == .ensemble ? (m.vote ?? .majority).weightsLabel : nil
                 for s in models where s.kind == kind && s.spec.window == m.window
-                    && s.spec.align == m.alignment.rawValue && steps.contains(s.step) { byStep[s.step] = s }
+                    && s.spec.align == m.alignment.rawValue && (weights == nil || s.spec.weights == weights)
+                    && steps.contains(s.step) { byStep[s.step] = s }
                 rows = Array(byStep.values)
             }
             var seconds = 0.0, peak: Int?, forward = 0, members = 0
@@ -40,7 +42,7 @@ public enum SweepCosts {
                 members = try memberSteps.compactMap { rawByStep[$0] }.reduce(0) { $0 + (try passes($1)) }
             }
             out.append(MethodCost(method: m.method, window: m.window, positions: rows.count, forwardPasses: forward,
-                                  memberForwardPasses: members, seconds: seconds, peakBytes: peak))
+                                  memberForwardPasses: members, seconds: seconds, peakBytes: peak, vote: m.vote))
         }
         return any || out.contains { $0.forwardPasses > 0 } ? out : []
     }

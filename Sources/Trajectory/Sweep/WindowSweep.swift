@@ -33,6 +33,8 @@ public struct SweepResult: Sendable {
     public var stability: StabilityResult
     public var costs: [MethodCost]
     public var drift: [DriftPair]
+    /// τ of the analysis, for the report's heatmap.
+    public var correctnessThreshold: Double = 1.0
 }
 
 public enum WindowSweep {
@@ -85,10 +87,12 @@ public enum WindowSweep {
             run: run.name, span: .steps(first.step...last.step), windows: [1] + windows, alignment: .trailing,
             options: request.options, windowsInsideSpan: true), scorer: nil)
         return SweepResult(stability: stability, costs: try SweepCosts.load(store: store, result: stability),
-                           drift: try store.drift(runName: run.name))
+                           drift: try store.drift(runName: run.name),
+                           correctnessThreshold: request.options.correctnessThreshold)
     }
 
-    /// Ensembles over the span's raw checkpoints at each window, voted and stored unless every position already is.
+    /// Ensembles over the span's raw checkpoints at each window, voted and stored unless every position already is:
+    /// majority votes, and confidence votes beside them when the raw predictions carry log-probs.
     static func vote(store: ResultStore, run: StoredRun, spanSteps: Set<Int>, windows: [Int],
                      say: (String) -> Void) throws {
         let loaded = try StoreTrajectoryLoader.load(store: store, run: run.id)
@@ -96,23 +100,30 @@ public enum WindowSweep {
         let raw = LoadedTrajectory(table: loaded.table.restricted(to: keep), models: keep.map { loaded.models[$0] },
                                    excluded: loaded.excluded)
         let stored = try store.models(run: run.id, kind: .ensemble)
+        let hasLogprobs = raw.table.datasets.contains { $0.examples.contains { $0.logprobs != nil } }
         for n in windows {
-            let window = CheckpointWindow(size: n)
-            let positions = window.definedPositions(count: raw.table.steps.count)
-            guard !positions.isEmpty else { continue }
-            let have = Set(stored.filter { $0.spec.window == n && $0.spec.align == window.alignment.rawValue }.map(\.step))
-            let missing = positions.filter { !have.contains(raw.table.steps[$0]) }
-            guard !missing.isEmpty else {
-                say("ensemble n=\(n): \(positions.count) positions already stored")
-                continue
+            for vote in hasLogprobs ? EnsembleVote.allCases : [.majority] {
+                let window = CheckpointWindow(size: n)
+                let name = "ensemble n=\(n)" + (vote == .majority ? "" : " (\(vote.rawValue) vote)")
+                let positions = window.definedPositions(count: raw.table.steps.count)
+                guard !positions.isEmpty else { continue }
+                let have = Set(stored.filter {
+                    $0.spec.window == n && $0.spec.align == window.alignment.rawValue && $0.spec.weights == vote.weightsLabel
+                }.map(\.step))
+                let missing = positions.filter { !have.contains(raw.table.steps[$0]) }
+                guard !missing.isEmpty else {
+                    say("\(name): \(positions.count) positions already stored")
+                    continue
+                }
+                PeakMemory.reset()
+                let started = Date()
+                let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer(), only: missing,
+                                                       vote: vote)
+                let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: run.id)
+                let seconds = Date().timeIntervalSince(started) / Double(max(1, models.count))
+                for m in models { try store.recordCost(model: m.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
+                say("\(name): \(models.count) positions voted and stored")
             }
-            PeakMemory.reset()
-            let started = Date()
-            let result = try EnsembleBuilder.build(raw: raw.table, window: window, scorer: ScoringRescorer(), only: missing)
-            let models = try EnsembleRecorder.record(result, raw: raw, store: store, run: run.id)
-            let seconds = Date().timeIntervalSince(started) / Double(max(1, models.count))
-            for m in models { try store.recordCost(model: m.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
-            say("ensemble n=\(n): \(models.count) positions voted and stored")
         }
     }
 }

@@ -4,25 +4,17 @@ import SafeTensors
 import Trajectory
 
 struct AverageCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "average",
-        abstract: "Average the weights of neighbouring checkpoints and write Hugging Face checkpoints.",
-        discussion: """
-        Streams tensor by tensor from the memory-mapped inputs and accumulates in fp64, rounding once to the \
-        output dtype; with --all and uniform weights a sliding sum reads each checkpoint at most twice per tensor. \
-        Writes <output>/checkpoint-<step>/ with model.safetensors, config.json, tokenizer files and \
-        kasane_average.json.
-        """)
+    static let configuration = CommandConfiguration(commandName: "average", abstract:
+        "Average neighbouring checkpoints' weights (streamed, fp64 sums) into Hugging Face checkpoint folders.")
 
-    @Option(help: "Checkpoint folder of the run (checkpoint-N, iter_NNNNNNN, stepN, ... subfolders) or a list file.")
-    var checkpoints: String
+    @Option(help: "The run's checkpoint folder or list file.") var checkpoints: String
     @Option(help: "Window size n.") var window: Int
-    @Option(help: "Window alignment: trailing (t−n+1…t) or centred.") var align: WindowAlignment = .trailing
-    @Option(help: "Member weights: uniform, linear (newest weighs most), or ema:α.") var weights: AveragingWeights = .uniform
+    @Option(help: "trailing (t−n+1…t) or centred.") var align: WindowAlignment = .trailing
+    @Option(help: "uniform, linear (newest weighs most) or ema:α.") var weights: AveragingWeights = .uniform
     @Option(help: "Steps to average at, comma-separated.") var at: StepList?
     @Flag(help: "Average at every step with a full window.") var all = false
-    @Option(help: "Output dtype (f32, f16, bf16); default: each tensor's source dtype.") var dtype: DType?
-    @Option(help: "Output folder.") var output: String
+    @Option(help: "Output dtype (default: each tensor's own).") var dtype: DType?
+    @Option(help: "Output folder (one checkpoint-<step>/ per average).") var output: String
 
     func validate() throws {
         guard (at != nil) != all else { throw ValidationError("give exactly one of --at STEP[,STEP...] and --all") }
@@ -35,7 +27,7 @@ struct AverageCommand: AsyncParsableCommand {
                                             weights: weights, dtype: dtype)
         let started = Date()
         let (folders, stats) = try averaging.write(at: at?.steps, output: output) { print($0) }
-        for folder in folders { print(folder) }
+        folders.forEach { print($0) }
         print(stats.line(models: folders.count, seconds: Date().timeIntervalSince(started)))
     }
 }

@@ -4,14 +4,9 @@ import Foundation
 import Trajectory
 
 struct EvalCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "eval",
-        abstract: "Evaluate checkpoints on llm-jp-eval v1.4.1 datasets (4-shot prompts, greedy decoding, v1.4.1 scoring).",
-        discussion: """
-            Scores the first --max-samples samples of each <evalsets>/evaluation/<split>/<name>.json with --shots \
-            examples from the train split. Every result goes into the SQLite store (--db; with --model --output, \
-            OUT/results.sqlite), so a rerun evaluates only what is missing. See docs/EVALUATION.md.
-            """)
+    static let configuration = CommandConfiguration(commandName: "eval", abstract:
+        "Evaluate checkpoints on llm-jp-eval v1.4.1 datasets into a result store; a rerun does only what is missing.",
+        discussion: "See docs/EVALUATION.md.")
 
     @OptionGroup(title: "Checkpoints") var selection: SelectionOptions
     @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
@@ -27,11 +22,10 @@ struct EvalCommand: AsyncParsableCommand {
 
     /// The store is --db, or for a single model written to --output, OUT/results.sqlite.
     var request: TrajectoryRequest {
-        let db = store.db ?? ((output ?? ".") as NSString).appendingPathComponent("results.sqlite")
-        return TrajectoryRequest(models: selection.selection, evalsets: evaluation.evalsets,
-                                 evalOptions: evaluation.evalOptions, db: db, tokenizer: evaluation.tokenizer,
-                                 journal: store.journal, runName: selection.runName, verify: store.verify,
-                                 log: store.log, averaging: averaging.request, comet: evaluation.comet)
+        TrajectoryRequest(models: selection.selection, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions,
+                          db: store.db ?? ((output ?? ".") as NSString).appendingPathComponent("results.sqlite"),
+                          tokenizer: evaluation.tokenizer, journal: store.journal, runName: selection.runName,
+                          verify: store.verify, log: store.log, averaging: averaging.request, comet: evaluation.comet)
     }
 
     func run() async throws {
@@ -39,10 +33,8 @@ struct EvalCommand: AsyncParsableCommand {
         let started = Date()
         let plan = try TrajectoryPlan(request)
         let live = StatusLine(enabled: !quiet)
-        let events = TrajectoryEvents(
-            checkpoint: { if !quiet { live.clear(); say($0.line) } },
-            batch: { live.show($0) },
-            notice: { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) })
+        let events = TrajectoryEvents(checkpoint: { if !quiet { live.clear(); say($0.line) } }, batch: { live.show($0) },
+                                      notice: { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) })
         if !quiet { say(plan.line) }
         let summary = try TrajectoryRunner(plan, events: events).run(plan.checkpoints)
         live.clear()
@@ -50,7 +42,6 @@ struct EvalCommand: AsyncParsableCommand {
         guard let output, let model = summary.models.first else { return }
         let report = try ModelReport(plan: plan, model: model, kasaneVersion: KasaneVersion.string, startedAt: started)
         try report.write(to: output)
-        print(report.summary)
-        print("wrote \(output)/predictions.jsonl and \(output)/scores.json")
+        print(report.summary + "\nwrote \(output)/predictions.jsonl and \(output)/scores.json")
     }
 }

@@ -1,21 +1,17 @@
 import ArgumentParser
 import Llama
+import Trajectory
 
 struct ForwardCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "forward",
-        abstract: "Run the forward pass over token ids and print the logits as JSON.",
-        discussion: """
-        Prints {"logits": [[Float]]}: one row of vocab_size logits per input position, computed in fp32 whatever \
-        the checkpoint's storage dtype.
-        """)
+    static let configuration = CommandConfiguration(commandName: "forward", abstract:
+        "Print {\"logits\": [[Float]]}: the fp32 logits of every input position.")
 
-    @Option(help: "Checkpoint folder (config.json + model.safetensors or a sharded index).") var model: String
-    @Option(help: "Comma-separated token ids, e.g. 1,2,3.") var ids: String
+    @OptionGroup var checkpoint: CheckpointOptions
+    @Option(help: "Comma-separated token ids, e.g. 1,2,3.") var ids: TokenIds
     @Option(help: "Write the JSON to this file instead of stdout.") var output: String?
 
     func run() async throws {
-        let tokens = try parseTokenIds(ids)
-        try emit(try LlamaModel(directory: model).logitsJSON(tokens: tokens), to: output)
+        let json = try LlamaModel(directory: checkpoint.model).logitsJSON(tokens: ids.values)
+        if let output { try OutputFile.write(json, to: output) } else { print(json) }
     }
 }

@@ -3,24 +3,17 @@ import Evaluation
 import Foundation
 
 struct GenerateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "generate",
-        abstract: "Greedy generation from token ids; prints the generated ids as a JSON array.",
-        discussion: """
-        Stops at max-new-tokens or at an EOS id of config.json (the EOS token is included, as transformers does). \
-        With --batch B the prompt is decoded B times as one batch and a JSON array of B arrays is printed.
-        """)
+    static let configuration = CommandConfiguration(commandName: "generate", abstract:
+        "Greedy generation (up to max-new-tokens or an EOS of config.json, EOS included); prints the ids or the text.")
 
-    @Option(help: "Checkpoint folder (config.json + model.safetensors or a sharded index).") var model: String
-    @Option(help: "Comma-separated prompt token ids, e.g. 1,2,3.") var ids: String?
-    @Option(help: "A text prompt, encoded with the checkpoint's tokenizer.json; the generated text is printed.")
-    var prompt: String?
+    @OptionGroup var checkpoint: CheckpointOptions
+    @Option(help: "The prompt, as comma-separated token ids.") var ids: TokenIds?
+    @Option(help: "The prompt, as text (encoded with the tokenizer); the text is printed.") var prompt: String?
     @Option(help: "With --prompt: a tokenizer.json or folder (default: the --model folder).") var tokenizer: String?
-    @Flag(help: "With --prompt: do not add the post-processor's special tokens (BOS) to the prompt.")
-    var noSpecialTokens = false
+    @Flag(help: "With --prompt: do not add BOS (the post-processor's special tokens).") var noSpecialTokens = false
     @Option(help: "Maximum number of tokens to generate.") var maxNewTokens: Int = 32
-    @Option(help: "Decode this many copies of the prompt as one batch (for throughput measurements).") var batch: Int = 1
-    @Flag(help: "Do not stop at EOS ids (fixed-length runs for benchmarks).") var ignoreEos = false
+    @Option(help: "Decode B copies of the prompt as one batch; prints B arrays.") var batch: Int = 1
+    @Flag(help: "Do not stop at EOS ids.") var ignoreEos = false
     @Flag(help: "Print timing (prefill and decode tokens/s, peak RSS) as JSON to stderr.") var timing = false
 
     func validate() throws {
@@ -30,11 +23,11 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let input: GreedyProbe.Prompt = try prompt.map { .text($0, tokenizer: tokenizer, addSpecialTokens: !noSpecialTokens) }
-            ?? .ids(try parseTokenIds(ids ?? ""))
-        let result = try GreedyProbe(model: model, prompt: input, maxNewTokens: maxNewTokens, batch: batch,
+        let input: GreedyProbe.Prompt = prompt.map { .text($0, tokenizer: tokenizer, addSpecialTokens: !noSpecialTokens) }
+            ?? .ids(ids?.values ?? [])
+        let result = try GreedyProbe(model: checkpoint.model, prompt: input, maxNewTokens: maxNewTokens, batch: batch,
                                      ignoreEOS: ignoreEos).run()
-        for line in result.output { print(line) }
+        result.output.forEach { print($0) }
         if timing { FileHandle.standardError.write(Data((result.timing + "\n").utf8)) }
     }
 }

@@ -1,28 +1,14 @@
 import ArgumentParser
 import Evaluation
-import Foundation
 
 struct ScoreCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "score",
-        abstract: "Score saved predictions with llm-jp-eval's metrics, without a model.",
-        discussion: """
-        FILE is Kasane's predictions.jsonl, a kasane export (predictions.jsonl / predictions.csv / lm-eval \
-        samples_<task>_<date>.jsonl), llm-jp-eval's output JSON, or JSON lines of {"prediction", "gold"[, "input"]}; \
-        the format is detected. Predictions are scored as given (already post-processed), per dataset (and model).
-        """)
+    static let configuration = CommandConfiguration(commandName: "score", abstract:
+        "Score saved predictions (Kasane, kasane export, llm-jp-eval or {prediction, gold} lines) without a model.")
 
-    @Option(help: ArgumentHelp("The predictions file.", valueName: "file"))
-    var predictions: String
-
-    @Option(help: "Comma-separated metrics, e.g. bleu_ja,bleu_en,char_f1.")
-    var metrics: String
-
-    @Option(help: "BLEU: sacrebleu (corpus BLEU) or llm-jp-eval-compat (v1.4.1's per-sample call).")
-    var bleu: BleuMode = .sacrebleu
-
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @Option(help: ArgumentHelp("The predictions file (its format is detected).", valueName: "file")) var predictions: String
+    @Option(help: "Comma-separated metrics, e.g. bleu_ja,bleu_en,char_f1.") var metrics: String
+    @Option(help: BleuMode.help) var bleu: BleuMode = .sacrebleu
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func run() async throws {
         let names = metrics.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }

@@ -3,31 +3,24 @@ import Foundation
 import Trajectory
 
 struct SlurmCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "slurm",
-        abstract: "Evaluate a run on a Slurm cluster: a job array per run, shard stores, a merge, an optional report.",
-        discussion: """
-        Takes the options of `kasane eval --checkpoints DIR --db FILE` and submits an eval array (one task per \
-        --checkpoints-per-task checkpoints, each into a shard store under FILE.shards/), an array for averaged \
-        positions, a merge job after both and with --report a report job. Checkpoints whose rows are all stored get \
-        no task, so the same command again submits only what is missing. Scripts and logs: FILE.slurm/. See \
-        docs/CLUSTER.md.
-        """)
+    static let configuration = CommandConfiguration(commandName: "slurm", abstract:
+        "Submit `eval --checkpoints --db` as Slurm job arrays into shard stores, then a merge (docs/CLUSTER.md).")
 
     @OptionGroup(title: "Evaluation (as kasane eval)") var eval: EvalCommand
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "Slurm account.") var account: String?
     @Option(help: "Slurm QOS.") var qos: String?
-    @Option(help: ArgumentHelp("Time limit per task (Slurm syntax, e.g. 4:00:00).", valueName: "time")) var time: String?
+    @Option(help: ArgumentHelp("Time limit per task (e.g. 4:00:00).", valueName: "time")) var time: String?
     @Option(help: "CPUs per task; Kasane's threads follow it.") var cpusPerTask: Int?
     @Option(help: ArgumentHelp("Memory per task (e.g. 16G).", valueName: "size")) var mem: String?
-    @Option(help: ArgumentHelp("At most N array tasks at once (the array %N throttle).", valueName: "N")) var maxParallel: Int?
-    @Option(help: ArgumentHelp("Passed to every sbatch call as it is (repeatable).", valueName: "arg")) var sbatchArg: [String] = []
-    @Option(help: ArgumentHelp("Checkpoints evaluated by one array task.", valueName: "K")) var checkpointsPerTask: Int = 1
-    @Option(help: ArgumentHelp("After the merge: ensemble, stability and report into this folder.", valueName: "dir")) var report: String?
+    @Option(help: ArgumentHelp("At most N array tasks at once.", valueName: "N")) var maxParallel: Int?
+    @Option(help: ArgumentHelp("Passed to every sbatch call (repeatable).", valueName: "arg")) var sbatchArg: [String] = []
+    @Option(help: ArgumentHelp("Checkpoints per array task.", valueName: "K")) var checkpointsPerTask: Int = 1
+    @Option(help: ArgumentHelp("After the merge: ensemble, stability and report into this folder.", valueName: "dir"))
+    var report: String?
     @Option(help: ArgumentHelp("Ensemble window sizes for --report.", valueName: "list")) var ensembleWindow: String = "2,5,10"
     @Flag(help: "Write the scripts and print the sbatch lines; submit nothing.") var dryRun = false
-    @Flag(help: "Block until the chain ends; exit non-zero if a task failed, naming its log.") var wait = false
+    @Flag(help: "Block until the chain ends; exit non-zero if a task failed.") var wait = false
 
     func validate() throws {
         guard eval.selection.checkpoints != nil, eval.store.db != nil else {
@@ -38,15 +31,13 @@ struct SlurmCommand: AsyncParsableCommand {
 
     func run() async throws {
         let resources = SlurmResources(partition: partition, account: account, qos: qos, time: time,
-                                       cpusPerTask: cpusPerTask, mem: mem, maxParallel: maxParallel,
-                                       extraArguments: sbatchArg)
+                                       cpusPerTask: cpusPerTask, mem: mem, maxParallel: maxParallel, extraArguments: sbatchArg)
         let request = SlurmRequest(evaluation: eval.request, arguments: Array(CommandLine.arguments.dropFirst(2)),
                                    resources: resources, checkpointsPerTask: checkpointsPerTask,
                                    reportDirectory: report, ensembleWindows: ensembleWindow)
         let live = StatusLine(enabled: true)
         let last = try SlurmPlan(request).submit(dryRun: dryRun, wait: wait, say: { print($0) }) { progress in
-            live.show(progress.line)
-            if isatty(2) == 0 { print(progress.line) }
+            live.enabled ? live.show(progress.line) : print(progress.line)
         }
         guard let last else { return }
         live.clear()

@@ -7,6 +7,8 @@ struct StabilityAnalysisOptions: ParsableArguments {
     @Option(help: "Analyse the last fraction of the checkpoints (exact decimal, e.g. 0.2), or 'all'.")
     var lastFraction: String = "0.2"
     @Option(help: "Analyse the last N checkpoints instead of a fraction.") var last: Int?
+    @Option(help: ArgumentHelp("Analyse the checkpoints with steps in A..B instead.", valueName: "A:B")) var steps: StepRange?
+    @Flag(help: "Windows only over the span's checkpoints (as kasane sweep evaluates them).") var windowsInsideSpan = false
     @Option(help: "Window sizes to compare (1 = raw checkpoints).") var windows: String = "1,2,5,10,20"
     @Option(help: "Window alignment: trailing or centred.") var align: WindowAlignment = .trailing
     @Option(help: "IS similarity: exact (identical normalized predictions) or metric (the dataset's main metric).")
@@ -21,12 +23,12 @@ struct StabilityAnalysisOptions: ParsableArguments {
     }
 
     func request() throws -> StabilityRequest {
-        let span = try last.map { AnalysisSpan.lastCount($0) } ?? AnalysisSpan.parseFraction(lastFraction)
+        let span = try StabilityRequest.span(steps: steps, last: last, lastFraction: lastFraction)
         let similarity: PredictionSimilarity = sim == .exact ? .exact : MetricSimilarity.similarity
         let options = StabilityOptions(similarity: similarity, correctnessThreshold: threshold,
                                        bootstrapResamples: max(0, bootstrap), bootstrapSeed: seed)
         return StabilityRequest(run: store.run, span: span, windows: try StabilityRequest.parseWindows(windows),
-                                alignment: align, options: options)
+                                alignment: align, options: options, windowsInsideSpan: windowsInsideSpan)
     }
 
     func run() throws -> StabilityResult {

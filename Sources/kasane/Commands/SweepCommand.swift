@@ -49,10 +49,7 @@ struct SweepCommand: AsyncParsableCommand {
         print("")
         print(StabilityExport.costText(result.costs), terminator: "")
         guard let report else { return }
-        let input = ReportInput(runName: stability.run.name, settings: stability.settings, raw: stability.raw.table,
-                                averaged: stability.averaged, ensembles: stability.ensembles, sweep: stability.sweep,
-                                excluded: stability.raw.excluded, drift: result.drift, costs: result.costs)
-        for path in try ReportWriter.write(input, to: report) where path.hasSuffix(".html") || path.hasSuffix(".md") {
+        for path in try ReportWriter.write(ReportInput(result), to: report) where path.hasSuffix(".html") || path.hasSuffix(".md") {
             print(path)
         }
     }

@@ -11,37 +11,34 @@ extension WindowAlignment: ExpressibleByArgument {
 
 extension EnsembleVote: ExpressibleByArgument {}
 
-extension AveragingWeights: ExpressibleByArgument {
-    public init?(argument: String) { try? self.init(parsing: argument) }
-    public var defaultValueDescription: String { description }
-}
+/// A library value with a throwing `init(parsing:)`; on a bad value ArgumentParser names the option.
+public protocol ParsedArgument: ExpressibleByArgument { init(parsing text: String) throws }
+extension ParsedArgument { public init?(argument: String) { try? self.init(parsing: argument) } }
 
-extension StepRange: ExpressibleByArgument {
-    public init?(argument: String) { try? self.init(parsing: argument) }
-}
+extension AveragingWeights: ParsedArgument { public var defaultValueDescription: String { description } }
+extension StepRange: ParsedArgument {}
+extension StepList: ParsedArgument {}
+extension LastFraction: ParsedArgument {}
 
-extension StepList: ExpressibleByArgument {
-    public init?(argument: String) { try? self.init(parsing: argument) }
-}
-
-extension LastFraction: ExpressibleByArgument {
-    public init?(argument: String) { try? self.init(parsing: argument) }
+/// `--ids 1,2,3` (spaces allowed): token ids.
+struct TokenIds: ExpressibleByArgument {
+    let values: [Int]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 0 }
+        guard !values.isEmpty, values.count == parts.count else { return nil }
+    }
 }
 
 /// `--dtype`: the storage dtype of averaged weights, in safetensors' or torch's spelling.
 extension DType: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument.lowercased() {
-        case "f32", "float32", "fp32": self = .f32
-        case "f16", "float16", "fp16", "half": self = .f16
-        case "bf16", "bfloat16": self = .bf16
-        default: return nil
-        }
-    }
+    public init?(argument: String) { self.init(name: argument) }
     public static var allValueStrings: [String] { ["f32", "f16", "bf16"] }
 }
 
-extension BleuMode: ExpressibleByArgument {}
+extension BleuMode: ExpressibleByArgument {
+    static var help: ArgumentHelp { "sacrebleu (corpus BLEU) or llm-jp-eval-compat (v1.4.1's per-sample call)." }
+}
 extension ResultStore.Journal: ExpressibleByArgument {}
 extension ExportFormat: ExpressibleByArgument {}
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Evaluation
 import Trajectory
 
-/// What to evaluate and how: the llm-jp-eval v1.4.1 settings shared by `eval` and `slurm`.
+/// What to evaluate and how: the llm-jp-eval v1.4.1 settings shared by `eval`, `slurm` and `sweep`.
 struct EvaluationOptions: ParsableArguments {
     @Option(help: "llm-jp-eval preprocessed data root.") var evalsets: String
     @Option(help: "tokenizer.json or a folder holding it (default: the (first) checkpoint folder).") var tokenizer: String?
@@ -12,17 +12,14 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Samples per dataset (first ones of the split); -1 for all.") var maxSamples: Int = 100
     @Option(help: "Split to score: dev or test.") var split: String = "dev"
     @Option(help: "Samples decoded together.") var batchSize: Int = 8
-    @Flag(help: "Prefill every prompt whole instead of reusing the instruction+shots KV cache.") var noPrefixCache = false
-    @Flag(help: "Skip the per-example log-probs (gold output teacher-forced, the prediction's own); stored as absent.")
-    var noLogprobs = false
-    @Flag(help: "Add BOS when tokenizing prompts (v1.4.1 does not).") var addBos = false
-    @Flag(help: "Do not strip whitespace from predictions after NFKC (v1.3.0 behaviour).") var noStrip = false
-    @Option(help: "BLEU: sacrebleu (real corpus BLEU) or llm-jp-eval-compat (v1.4.1's per-sample call).")
-    var bleu: BleuMode = .sacrebleu
-    @Option(help: "llm-jp-eval custom_prompt_template ({instruction}, {few_shots_text}, {input}).")
-    var promptTemplate: String?
-    @Option(help: "llm-jp-eval custom_fewshots_template ({input}, {output}).") var fewshotsTemplate: String?
-    @Option(help: ArgumentHelp("COMET model folder (Unbabel/wmt22-comet-da, docs/COMET.md): computes comet_wmt22, MT's v1.4.1 metric.", valueName: "dir"))
+    @Flag(help: "Prefill every prompt whole (no shared instruction+shots KV cache).") var noPrefixCache = false
+    @Flag(help: "Skip the per-example log-probs (stored as absent).") var noLogprobs = false
+    @Flag(help: "Add BOS to prompts (v1.4.1 does not).") var addBos = false
+    @Flag(help: "Keep whitespace around predictions after NFKC (v1.3.0 behaviour).") var noStrip = false
+    @Option(help: BleuMode.help) var bleu: BleuMode = .sacrebleu
+    @Option(help: "custom_prompt_template ({instruction}, {few_shots_text}, {input}).") var promptTemplate: String?
+    @Option(help: "custom_fewshots_template ({input}, {output}).") var fewshotsTemplate: String?
+    @Option(help: ArgumentHelp("COMET model folder (docs/COMET.md): adds comet_wmt22, MT's metric.", valueName: "dir"))
     var comet: String?
 
     func validate() throws {
@@ -30,39 +27,33 @@ struct EvaluationOptions: ParsableArguments {
     }
 
     var evalOptions: EvalOptions {
+        func list(_ text: String) -> [String] { text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         var o = EvalOptions()
-        o.split = split
-        o.shots = shots
-        o.maxSamples = maxSamples
-        o.datasets = datasets.map(Self.list)
-        o.categories = categories.map { Self.list($0).map { $0.uppercased() } }
-        o.batchSize = batchSize
-        o.usePrefixCache = !noPrefixCache
-        o.logprobs = !noLogprobs
-        o.addBOS = addBos
-        o.strip = !noStrip
-        o.bleu = bleu
-        o.customPromptTemplate = promptTemplate
-        o.customFewshotsTemplate = fewshotsTemplate
+        (o.split, o.shots, o.maxSamples, o.batchSize) = (split, shots, maxSamples, batchSize)
+        o.datasets = datasets.map(list)
+        o.categories = categories.map { list($0).map { $0.uppercased() } }
+        (o.usePrefixCache, o.logprobs, o.addBOS, o.strip) = (!noPrefixCache, !noLogprobs, addBos, !noStrip)
+        (o.bleu, o.customPromptTemplate, o.customFewshotsTemplate) = (bleu, promptTemplate, fewshotsTemplate)
         return o
     }
+}
 
-    private static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    }
+/// One checkpoint folder (`forward`, `generate`).
+struct CheckpointOptions: ParsableArguments {
+    @Option(help: "Checkpoint folder (config.json, model.safetensors or its index).") var model: String
 }
 
 /// Which checkpoints: one `--model`, or every checkpoint of a run narrowed by steps or the last fraction.
 struct SelectionOptions: ParsableArguments {
     @Option(help: "One checkpoint folder (config.json, model.safetensors or its index, tokenizer.json).") var model: String?
-    @Option(help: ArgumentHelp("Every checkpoint of a run, one at a time: a folder of checkpoint folders (checkpoint-N, "
-                               + "iter_N, stepN, step-N, global_stepN) or a list file of 'path step' lines.",
-                               valueName: "dir"))
+    @Option(help: ArgumentHelp("A run: a folder of checkpoint-N (iter_N, stepN, global_stepN) folders or a list file "
+                               + "of 'path step' lines.", valueName: "dir"))
     var checkpoints: String?
     @OptionGroup var span: SpanOptions
-    @Option(help: ArgumentHelp("Training step recorded for a single --model (default: from its folder name).", valueName: "n"))
+    @Option(help: ArgumentHelp("Training step of a single --model (default: from its folder name).", valueName: "n"))
     var step: Int?
-    @Option(name: .customLong("run"), help: ArgumentHelp("Run name in the store (default: the checkpoint folder's absolute path).", valueName: "name"))
+    @Option(name: .customLong("run"), help: ArgumentHelp("Run name in the store (default: the checkpoint folder's "
+                                                         + "absolute path).", valueName: "name"))
     var runName: String?
 
     func validate() throws {
@@ -78,37 +69,37 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
-/// Which of a run's checkpoints: a step range or the last fraction (`eval`, `slurm`, `drift`).
+/// Which of a run's checkpoints: a step range or the last fraction (`eval`, `slurm`, `drift`, `sweep`).
 struct SpanOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only checkpoints with steps in A..B (inclusive), every stride steps from A.", valueName: "A:B[:stride]"))
+    @Option(help: ArgumentHelp("Only steps in A..B (inclusive), every stride from A.", valueName: "A:B[:stride]"))
     var steps: StepRange?
     @Option(help: ArgumentHelp("Only the last fraction of the checkpoints (0.2, 1/5 or 20%).", valueName: "p"))
     var lastFraction: LastFraction?
 }
 
-/// The result store and what is recorded beside it.
+/// The result store written to and what is recorded beside it.
 struct StoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("SQLite result store; a rerun skips every example it already holds.", valueName: "file"))
+    @Option(help: ArgumentHelp("SQLite result store; a rerun skips every example it holds.", valueName: "file"))
     var db: String?
-    @Option(help: ArgumentHelp("Store journal: wal (many writers on one host) or rollback (one writer; for shard stores on NFS or Lustre).", valueName: "mode"))
+    @Option(help: ArgumentHelp("wal (many writers on one host) or rollback (one writer; NFS or Lustre).", valueName: "mode"))
     var journal: ResultStore.Journal = .wal
     @Flag(help: "Hash every checkpoint file in full (SHA-256) before evaluating it.") var verify = false
     @Option(help: ArgumentHelp("Append timings per checkpoint and dataset to this file.", valueName: "file")) var log: String?
 }
 
-/// One run of an existing store (`stability`, `report`, `ensemble`, `rescore`).
+/// One run of an existing store (`status`, `export`, `stability`, `report`, `ensemble`, `rescore`).
 struct RunInStoreOptions: ParsableArguments {
     @Option(help: "The SQLite result store.") var db: String
-    @Option(help: "Run name, when the store holds several runs.") var run: String?
+    @Option(help: "Run name (default: the store's only run; every run for status and export).") var run: String?
 }
 
 /// Averaged models in place of the checkpoints.
 struct AveragingOptions: ParsableArguments {
     @Option(name: .customLong("average-window"), help: ArgumentHelp(
-        "Evaluate, at each selected checkpoint, the average of n neighbouring checkpoints' weights (in memory, nothing "
-            + "written) instead of the checkpoint itself; stored as kind 'average'.", valueName: "n"))
+        "Evaluate the in-memory average of n neighbouring checkpoints at each one (stored as kind 'average').",
+        valueName: "n"))
     var averageWindow: Int?
-    @Option(help: ArgumentHelp("With --average-window: window alignment, trailing (t−n+1…t) or centred.", valueName: "align"))
+    @Option(help: ArgumentHelp("With --average-window: trailing (t−n+1…t) or centred.", valueName: "align"))
     var align: WindowAlignment = .trailing
     @Option(help: ArgumentHelp("With --average-window: uniform, linear or ema:α.", valueName: "w"))
     var averageWeights: AveragingWeights = .uniform

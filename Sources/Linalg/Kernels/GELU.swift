@@ -1,0 +1,37 @@
+/// The exact (erf) GELU in place: `x · Φ(x) = ½ · x · erfc(−x/√2)`, as torch's `gelu(approximate="none")`.
+/// erfc is Numerical Recipes' Chebyshev fit (fractional error below 1.2e-7) on SIMD8 lanes with `exp8`; scalar
+/// `erff` per element was a fifth of COMET's encoder time.
+public func geluInPlace(_ x: UnsafeMutableBufferPointer<Float>) {
+    guard let p = x.baseAddress else { return }
+    let n = x.count
+    var i = 0
+    while i + 8 <= n {
+        let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(p + i).storeBytes(of: gelu8(v), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n {  // the tail through the same lanes, so a value never depends on where it sits
+        p[i] = gelu8(SIMD8(repeating: p[i]))[0]
+        i += 1
+    }
+}
+
+@inline(__always)
+func gelu8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let z = x * -0.70710678118654752
+    let a = z.replacing(with: -z, where: z .< 0)
+    let t = 1 / (1 + 0.5 * a)
+    var p = SIMD8<Float>(repeating: 0.17087277)  // Horner, written out so no array is built per call
+    p = p * t + -0.82215223
+    p = p * t + 1.48851587
+    p = p * t + -1.13520398
+    p = p * t + 0.27886807
+    p = p * t + -0.18628806
+    p = p * t + 0.09678418
+    p = p * t + 0.37409196
+    p = p * t + 1.00002368
+    p = p * t + -1.26551223
+    let tail = t * exp8(p - a * a)           // erfc(a) for a ≥ 0
+    let erfc = tail.replacing(with: 2 - tail, where: z .< 0)
+    return 0.5 * x * erfc
+}
