@@ -141,6 +141,10 @@ enum ReportTables {
         for group in input.positionGroups {
             rows.append(.group(positions(group.steps)))
             for m in [group.raw] + group.integrated {
+                // Ensembles have no log-probs: a row of dashes only hides the rows that have values.
+                if m.method != .raw && levels.allSatisfy({ row(m, $0).flatMap { measure.value($0.metrics) } == nil }) {
+                    continue
+                }
                 var cells = [ReportTable.Cell(text: method(m))]
                 for name in levels {
                     guard let value = row(m, name).flatMap({ measure.value($0.metrics) }) else {
