@@ -32,7 +32,7 @@ enum ReportPlots {
             : level == "AVG" ? m.summary.averageSeries : m.summary.categorySeries[level]
         guard let ys, ys.count == m.summary.steps.count else { return nil }
         let xs = m.summary.steps.map(Double.init)
-        var line = LineSeries(name: ReportTables.method(m), color: color(m), dash: dash(m),
+        var line = LineSeries(name: m.label, color: color(m), dash: dash(m),
                               points: Array(zip(xs, ys)).map { ($0, $1) })
         if !gold, let band = m.levelStatistics?[level]?.band, band.count == xs.count {
             line.band = zip(xs, band).map { ($0, $1.low, $1.high) }
@@ -103,7 +103,7 @@ enum ReportPlots {
         var changes: [LineSeries] = []
         for m in [raw] + input.sweep.filter({ $0.method != .raw && $0.window == input.headlineWindow }) {
             guard let s = m.summary.averageSeries, s.count >= 2 else { continue }
-            changes.append(LineSeries(name: ReportTables.method(m), color: color(m), dash: dash(m),
+            changes.append(LineSeries(name: m.label, color: color(m), dash: dash(m),
                                       points: (1..<s.count).map { (Double(m.summary.steps[$0]), abs(s[$0] - s[$0 - 1])) }))
         }
         let change = LineChart(title: "Step-to-step change of the AVG score |S(t+1) − S(t)|", xLabel: "training step",

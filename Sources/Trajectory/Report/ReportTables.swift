@@ -109,22 +109,17 @@ enum ReportTables {
 
         /// The measures the main table shows: the gold log-prob ones only when the store holds log-probs.
         static func shown(_ input: ReportInput) -> [Measure] {
-            let gold = input.sweep.contains { m in m.summary.allRows.contains { $0.metrics.goldLogprobMean != nil } }
+            let gold = input.sweep.contains(where: \.hasGoldLogprobs)
             return allCases.filter { gold || ($0 != .goldLogprob && $0 != .goldLogprobMTV) }
         }
     }
 
-    static func f(_ v: Double?, digits: Int = 4) -> String {
-        guard let v, v.isFinite else { return "–" }
-        return String(format: "%.\(digits)f", v)
-    }
+    static func f(_ v: Double?, digits: Int = 4) -> String { StabilityExport.fmt(v, digits: digits) }
 
     static func marks(_ p: Double?) -> String {
         guard let p else { return "" }
         return p < 0.01 ? "**" : p < 0.05 ? "*" : ""
     }
-
-    static func method(_ m: MethodSummary) -> String { m.label }
 
     static func row(_ m: MethodSummary, _ name: String) -> StabilityRow? {
         name == "AVG" ? m.summary.average : m.summary.categories.first { $0.name == name }
@@ -141,7 +136,11 @@ enum ReportTables {
         for group in input.positionGroups {
             rows.append(.group(positions(group.steps)))
             for m in [group.raw] + group.integrated {
-                var cells = [ReportTable.Cell(text: method(m))]
+                // Ensembles have no log-probs: a row of dashes only hides the rows that have values.
+                if m.method != .raw && levels.allSatisfy({ row(m, $0).flatMap { measure.value($0.metrics) } == nil }) {
+                    continue
+                }
+                var cells = [ReportTable.Cell(text: m.label)]
                 for name in levels {
                     guard let value = row(m, name).flatMap({ measure.value($0.metrics) }) else {
                         cells.append(.init(text: "–"))
@@ -176,7 +175,7 @@ enum ReportTables {
     static func full(_ input: ReportInput) -> ReportTable {
         var rows: [ReportTable.Row] = []
         for m in input.sweep {
-            rows.append(.group("\(method(m)) · \(positions(m.summary.steps))"))
+            rows.append(.group("\(m.label) · \(positions(m.summary.steps))"))
             for r in m.summary.allRows {
                 let ci: ConfidenceInterval? = r.level == .dataset ? m.statistics?[r.name]?.meanScoreCI
                     : m.levelStatistics?[r.name]?.meanScoreCI

@@ -70,7 +70,7 @@ public enum StabilityExport {
     /// The AVG row (or, without one, each category) of every method and window, as an aligned text table; the
     /// gold log-prob columns (mean, MTV, signal-to-noise) only when some row has them.
     public static func text(_ rows: [MethodSummary]) -> String {
-        let gold = rows.contains { m in m.summary.allRows.contains { $0.metrics.goldLogprobMean != nil } }
+        let gold = rows.contains(where: \.hasGoldLogprobs)
         var table: [[String]] = [["method", "n", "steps", "level", "mean", "MTV(agg)", "MTV(ex)", "IS", "flips",
                                   "noise", "SNR"] + (gold ? ["goldLP", "goldLP MTV", "goldLP SNR"] : [])]
         for m in rows {
@@ -92,7 +92,7 @@ public enum StabilityExport {
     public static func costText(_ costs: [MethodCost]) -> String {
         var table = [["method", "n", "positions", "forward", "members' fwd", "seconds", "peak MB"]]
         for c in costs where c.positions > 0 {
-            table.append([c.method == .ensemble && c.vote == .confidence ? "ensemble-confidence" : c.method.rawValue, String(c.window), String(c.positions), String(c.forwardPasses),
+            table.append([MethodSummary.shortName(c.method, vote: c.vote), String(c.window), String(c.positions), String(c.forwardPasses),
                           String(c.memberForwardPasses), String(format: "%.1f", c.seconds),
                           c.peakBytes.map { String($0 / 1_048_576) } ?? "–"])
         }

@@ -27,9 +27,14 @@ public struct MethodSummary: Sendable, Codable {
     }
 
     /// Short name for the terminal table and the vote column: raw, average, ensemble, ensemble-confidence.
-    public var shortName: String {
+    public var shortName: String { Self.shortName(method, vote: vote) }
+
+    static func shortName(_ method: Method, vote: EnsembleVote?) -> String {
         method == .ensemble && vote == .confidence ? "ensemble-confidence" : method.rawValue
     }
+
+    /// Whether any row carries the mean gold log-prob (the store held log-probs).
+    var hasGoldLogprobs: Bool { summary.allRows.contains { $0.metrics.goldLogprobMean != nil } }
 }
 
 /// Compares raw, averaged and ensembled trajectories over the same positions (spec §10): for each window size n,

@@ -102,11 +102,11 @@ public enum WindowSweep {
         let stored = try store.models(run: run.id, kind: .ensemble)
         let hasLogprobs = raw.table.datasets.contains { $0.examples.contains { $0.logprobs != nil } }
         for n in windows {
+            let window = CheckpointWindow(size: n)
+            let positions = window.definedPositions(count: raw.table.steps.count)
+            guard !positions.isEmpty else { continue }
             for vote in hasLogprobs ? EnsembleVote.allCases : [.majority] {
-                let window = CheckpointWindow(size: n)
                 let name = "ensemble n=\(n)" + (vote == .majority ? "" : " (\(vote.rawValue) vote)")
-                let positions = window.definedPositions(count: raw.table.steps.count)
-                guard !positions.isEmpty else { continue }
                 let have = Set(stored.filter {
                     $0.spec.window == n && $0.spec.align == window.alignment.rawValue && $0.spec.weights == vote.weightsLabel
                 }.map(\.step))
