@@ -105,9 +105,11 @@ extension LlamaModel {
                     chunks.append(SequenceChunk(sequence: slot, tokens: [feed]))
                     decodeRows += 1
                 case .scoring(let r, let from)?:
-                    guard scoringRows < scoringRowsPerCall else { continue }
+                    // A continuation is fed in the pieces it would have alone (its numerics must not depend on
+                    // the other slots); a piece that does not fit beside the others waits for the next call.
                     let c = requests[r].continuation ?? []
-                    let count = min(c.count - 1 - from, scoringRowsPerCall - scoringRows)
+                    let count = min(c.count - 1 - from, scoringRowsPerCall)
+                    guard scoringRows == 0 || scoringRows + count <= scoringRowsPerCall else { continue }
                     chunks.append(SequenceChunk(sequence: slot, tokens: Array(c[from..<(from + count)])))
                     scored[slot] = (from, count)
                     scoringRows += count

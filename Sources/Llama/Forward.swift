@@ -21,6 +21,13 @@ public enum LogitsSelection: Sendable {
     case allOf(sequences: Set<Int>)
 }
 
+/// Rows of one chunk that go into one pass.
+struct PassPiece {
+    let sequence: Int
+    let tokens: ArraySlice<Int>
+    let last: Bool  // the chunk's last piece
+}
+
 /// A run of rows of one pass that belong to one sequence.
 struct PassSegment {
     let sequence: Int
@@ -30,49 +37,33 @@ struct PassSegment {
 }
 
 extension LlamaModel {
-    /// Runs the model over new tokens of several sequences at once: every linear layer is one GEMM over all rows,
-    /// attention runs per sequence over its own cache. Appends K (after RoPE) and V to `cache`.
+    /// Runs the model over new tokens of several sequences at once: attention runs per sequence over its own cache,
+    /// and every row comes out exactly as it would with its chunk alone in the call (see `linear(groups:)`), so
+    /// results never depend on what else is batched with them. Appends K (after RoPE) and V to `cache`.
     public func forward(_ chunks: [SequenceChunk], cache: KVCache, logits selection: LogitsSelection) throws -> [[Float]] {
         try validate(chunks, cache: cache)
-        // Cut the chunks into passes of at most maxRowsPerPass rows; a long chunk spans several passes.
+        // A chunk is cut into pieces of maxRowsPerPass rows from its own start (as it would be alone); pieces are
+        // packed into passes of at most maxRowsPerPass rows.
         var result: [[Float]] = []
-        var pending: [(sequence: Int, tokens: ArraySlice<Int>, last: Bool)] = []
+        var pending: [PassPiece] = []
         var rowsInPass = 0
         func flush() {
             guard !pending.isEmpty else { return }
-            var segments: [PassSegment] = []
-            var tokens: [Int] = []
-            var wanted: [Int] = []
-            for p in pending {
-                let seg = PassSegment(sequence: p.sequence, start: cache.lengths[p.sequence], count: p.tokens.count,
-                                      rowOffset: tokens.count)
-                segments.append(seg)
-                tokens.append(contentsOf: p.tokens)
-                switch selection {
-                case .none: break
-                case .lastOfEachChunk: if p.last { wanted.append(seg.rowOffset + seg.count - 1) }
-                case .all: wanted.append(contentsOf: seg.rowOffset..<(seg.rowOffset + seg.count))
-                case .allOf(let scored):
-                    if scored.contains(p.sequence) { wanted.append(contentsOf: seg.rowOffset..<(seg.rowOffset + seg.count)) }
-                    else if p.last { wanted.append(seg.rowOffset + seg.count - 1) }
-                }
-            }
-            result.append(contentsOf: runPass(segments: segments, tokens: tokens, cache: cache, logitRows: wanted))
-            for s in segments { cache.lengths[s.sequence] += s.count }
+            result.append(contentsOf: runPass(pending, cache: cache, selection: selection))
             pending.removeAll()
             rowsInPass = 0
         }
         for chunk in chunks {
             var rest = chunk.tokens[...]
             while !rest.isEmpty {
-                let take = min(rest.count, maxRowsPerPass - rowsInPass)
-                let piece = rest.prefix(take)
-                rest = rest.dropFirst(take)
+                let piece = rest.prefix(maxRowsPerPass)
+                rest = rest.dropFirst(piece.count)
                 // A sequence may appear only once per pass (its rows must be contiguous positions).
-                if pending.contains(where: { $0.sequence == chunk.sequence }) { flush() }
-                pending.append((chunk.sequence, piece, rest.isEmpty))
+                if rowsInPass + piece.count > maxRowsPerPass || pending.contains(where: { $0.sequence == chunk.sequence }) {
+                    flush()
+                }
+                pending.append(PassPiece(sequence: chunk.sequence, tokens: piece, last: rest.isEmpty))
                 rowsInPass += piece.count
-                if rowsInPass >= maxRowsPerPass { flush() }
             }
         }
         flush()
@@ -100,16 +91,46 @@ extension LlamaModel {
         }
     }
 
-    /// One pass over `tokens` (rows grouped by segment). Returns logits for `logitRows`, in that order.
-    private func runPass(segments: [PassSegment], tokens: [Int], cache: KVCache, logitRows: [Int]) -> [[Float]] {
+    /// One pass over `pieces`; returns their logits rows (as `selection` asks) in the order of `pieces`.
+    private func runPass(_ pieces: [PassPiece], cache: KVCache, selection: LogitsSelection) -> [[Float]] {
+        // Rows are laid out short pieces first, so that all of their rows share one few-row GEMM call.
+        let layout = pieces.indices.filter { pieces[$0].tokens.count <= skinnyRowLimit }
+            + pieces.indices.filter { pieces[$0].tokens.count > skinnyRowLimit }
+        var segments: [PassSegment] = []
+        var tokens: [Int] = []
+        var logitRows = [[Int]](repeating: [], count: pieces.count)  // per piece, the pass rows it wants logits of
+        for p in layout {
+            let piece = pieces[p]
+            let seg = PassSegment(sequence: piece.sequence, start: cache.lengths[piece.sequence],
+                                  count: piece.tokens.count, rowOffset: tokens.count)
+            segments.append(seg)
+            tokens.append(contentsOf: piece.tokens)
+            let all = Array(seg.rowOffset..<(seg.rowOffset + seg.count))
+            switch selection {
+            case .none: break
+            case .lastOfEachChunk: if piece.last { logitRows[p] = [all.last!] }
+            case .all: logitRows[p] = all
+            case .allOf(let scored):
+                if scored.contains(piece.sequence) { logitRows[p] = all } else if piece.last { logitRows[p] = [all.last!] }
+            }
+        }
+        let ws = workspaces.take()
+        defer { workspaces.give(ws) }
+        let x = computeLayers(segments: segments, tokens: tokens, cache: cache, workspace: ws)
+        for s in segments { cache.lengths[s.sequence] += s.count }
+        let groups = logitRows.filter { !$0.isEmpty }
+        return groups.isEmpty ? [] : lmHead(x, groups: groups, workspace: ws)
+    }
+
+    /// Every layer over `tokens` (rows grouped by segment); returns the last hidden states (in the workspace).
+    private func computeLayers(segments: [PassSegment], tokens: [Int], cache: KVCache,
+                               workspace ws: Workspace) -> UnsafeMutablePointer<Float> {
         let c = config
         let rows = tokens.count
         let h = c.hiddenSize, hd = c.headDim
         let qDim = c.numHeads * hd, kvDim = c.numKVHeads * hd, qkvDim = qDim + 2 * kvDim
         let inter = c.intermediateSize
 
-        let ws = workspaces.take()
-        defer { workspaces.give(ws) }
         let x = ws.buffer(.hidden, count: rows * h)
         let xn = ws.buffer(.normed, count: rows * h)
         let qkv = ws.buffer(.qkv, count: rows * qkvDim)
@@ -124,13 +145,14 @@ extension LlamaModel {
                 rowSequence[s.rowOffset + i] = s.sequence
             }
         }
+        let groups = segments.map(\.count)
         let rotary = RotaryTable(inverseFrequencies: inverseFrequencies, positions: positions)
         for (r, t) in tokens.enumerated() { weights.embedding.copyRow(t, into: x + r * h) }
 
         let eps = c.rmsNormEps
         for (layerIndex, layer) in weights.layers.enumerated() {
             normRows(x, weight: layer.inputNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
-            linear(m: rows, a: xn, lda: h, w: layer.qkv, beta: 0, c: qkv, ldc: qkvDim, workspace: ws)
+            linear(groups: groups, a: xn, lda: h, w: layer.qkv, beta: 0, c: qkv, ldc: qkvDim, workspace: ws)
             rotary.cos.withUnsafeBufferPointer { cosTable in
                 rotary.sin.withUnsafeBufferPointer { sinTable in
                     applyRotary(qkv, rows: rows, rowStride: qkvDim, cos: cosTable, sin: sinTable)
@@ -140,31 +162,42 @@ extension LlamaModel {
                             cache: cache, layer: layerIndex)
             attention(qkv: qkv, qkvStride: qkvDim, out: attn, segments: segments, cache: cache,
                       layer: layerIndex, workspace: ws)
-            linear(m: rows, a: attn, lda: qDim, w: layer.output, beta: 1, c: x, ldc: h, workspace: ws)
+            linear(groups: groups, a: attn, lda: qDim, w: layer.output, beta: 1, c: x, ldc: h, workspace: ws)
             normRows(x, weight: layer.postNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
-            linear(m: rows, a: xn, lda: h, w: layer.gateUp, beta: 0, c: gateUp, ldc: 2 * inter, workspace: ws)
+            linear(groups: groups, a: xn, lda: h, w: layer.gateUp, beta: 0, c: gateUp, ldc: 2 * inter, workspace: ws)
             let gu = gateUp
             forRows(rows, costPerRow: inter) { r in
                 let g = gu + r * 2 * inter
                 siluMultiply(gate: UnsafeMutableBufferPointer(start: g, count: inter),
                              up: UnsafeBufferPointer(start: g + inter, count: inter))
             }
-            linear(m: rows, a: gateUp, lda: 2 * inter, w: layer.down, beta: 1, c: x, ldc: h, workspace: ws)
+            linear(groups: groups, a: gateUp, lda: 2 * inter, w: layer.down, beta: 1, c: x, ldc: h, workspace: ws)
         }
-        guard !logitRows.isEmpty else { return [] }
-        return lmHead(x, rows: logitRows, workspace: ws)
+        return x
     }
 
-    /// Final norm and LM head for the selected rows only.
-    private func lmHead(_ x: UnsafeMutablePointer<Float>, rows: [Int], workspace ws: Workspace) -> [[Float]] {
+    /// Final norm and LM head for the selected rows only, a group of rows per piece (each group computed as if
+    /// alone: short groups are laid out first so that they share one few-row call). Returns rows in group order.
+    private func lmHead(_ x: UnsafeMutablePointer<Float>, groups: [[Int]], workspace ws: Workspace) -> [[Float]] {
         let h = config.hiddenSize, vocab = config.vocabSize
+        let layout = groups.indices.filter { groups[$0].count <= skinnyRowLimit }
+            + groups.indices.filter { groups[$0].count > skinnyRowLimit }
+        let rows = layout.flatMap { groups[$0] }
         let selected = ws.buffer(.selected, count: rows.count * h)
         for (i, r) in rows.enumerated() { (selected + i * h).update(from: x + r * h, count: h) }
         normRows(selected, weight: weights.finalNorm.pointer, rows: rows.count, width: h,
                  eps: config.rmsNormEps, into: selected)
         let logits = ws.buffer(.logits, count: rows.count * vocab)
-        linear(m: rows.count, a: selected, lda: h, w: weights.lmHead, beta: 0, c: logits, ldc: vocab, workspace: ws)
-        return (0..<rows.count).map { i in Array(UnsafeBufferPointer(start: logits + i * vocab, count: vocab)) }
+        linear(groups: layout.map { groups[$0].count }, a: selected, lda: h, w: weights.lmHead, beta: 0, c: logits,
+               ldc: vocab, workspace: ws)
+        var firstRow = [Int](repeating: 0, count: groups.count)  // of each group in `logits`
+        var next = 0
+        for g in layout { firstRow[g] = next; next += groups[g].count }
+        return groups.indices.flatMap { g in
+            (firstRow[g]..<(firstRow[g] + groups[g].count)).map {
+                Array(UnsafeBufferPointer(start: logits + $0 * vocab, count: vocab))
+            }
+        }
     }
 
     private func normRows(_ x: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, rows: Int, width: Int,

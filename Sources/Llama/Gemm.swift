@@ -9,16 +9,33 @@ let skinnyRowLimit: Int = {
     return 12
 }()
 
-/// A linear layer `c[m, n] = a[m, k] · wᵀ + beta · c` (beta 0 or 1) with `w` in its stored dtype: the few-row
-/// kernels for decoding batches, OpenBLAS (over widened panels for bf16/f16) for longer runs of rows.
-func linear(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
+/// A linear layer `c[rows, n] = a[rows, k] · wᵀ + beta · c` (beta 0 or 1) with `w` in its stored dtype, over rows
+/// that come in consecutive groups (one per sequence segment), each computed exactly as if it were the whole call,
+/// so a row's numerics never depend on what else is batched with it. A group of at most `skinnyRowLimit` rows goes
+/// through the few-row kernels, whose every output is summed the same way whatever the row count, so consecutive
+/// short groups share one call; a longer group gets an OpenBLAS call (over widened panels for bf16/f16) of its own,
+/// with its own row count, since OpenBLAS's summation may depend on that count.
+func linear(groups: [Int], a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
             c: UnsafeMutablePointer<Float>, ldc: Int, workspace: Workspace) {
-    if m <= skinnyRowLimit {
-        skinnyGemm(m: m, a: a, lda: lda, w: w, accumulate: beta == 1, c: c, ldc: ldc)
-        return
+    var row = 0, shortRun = 0  // rows of consecutive short groups not yet computed, ending at `row`
+    func flushShort() {
+        guard shortRun > 0 else { return }
+        let first = row - shortRun
+        skinnyGemm(m: shortRun, a: a + first * lda, lda: lda, w: w, accumulate: beta == 1, c: c + first * ldc, ldc: ldc)
+        shortRun = 0
     }
-    let panel = workspace.buffer(.panel, count: panelElements(for: w))
-    panelGemm(m: m, a: a, lda: lda, w: w, beta: beta, c: c, ldc: ldc, panel: panel)
+    for count in groups {
+        if count <= skinnyRowLimit {
+            shortRun += count
+            row += count
+            continue
+        }
+        flushShort()
+        let panel = workspace.buffer(.panel, count: panelElements(for: w))
+        panelGemm(m: count, a: a + row * lda, lda: lda, w: w, beta: beta, c: c + row * ldc, ldc: ldc, panel: panel)
+        row += count
+    }
+    flushShort()
 }
 
 /// `c[m, n] = alpha · a[m, k] · b[n, k]ᵀ + beta · c` (row-major, the `x · Wᵀ` of a linear layer), with leading
