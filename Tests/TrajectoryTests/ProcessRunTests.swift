@@ -16,7 +16,8 @@ enum KasaneBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func start(_ arguments: [String]) throws -> Process {
+    /// `environment` adds to (or overrides) the inherited variables.
+    static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
         guard let path else { throw TrajectoryError.output(path: "kasane", reason: "executable not found next to the tests") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -29,6 +30,7 @@ enum KasaneBinary {
         stderrFiles[ObjectIdentifier(process)] = log
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
+        environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
         return process
@@ -45,8 +47,8 @@ enum KasaneBinary {
 
     /// Runs to completion; records the stderr of a failing run as a test issue.
     @discardableResult
-    static func run(_ arguments: [String]) throws -> Int32 {
-        let process = try start(arguments)
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Int32 {
+        let process = try start(arguments, environment: environment)
         process.waitUntilExit()
         let text = errors(process)
         if process.terminationStatus != 0 { Issue.record("kasane \(arguments.first ?? "") failed: \(text)") }

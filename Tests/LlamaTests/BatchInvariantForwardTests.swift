@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import Llama
+
+/// A sequence's logits must not depend on what shares its forward call (issue #11): each chunk, fed alone, gives
+/// bit-identical rows to the same chunk fed beside others: short and long prompts, decoding rows and a chunk
+/// longer than a pass, at every step.
+@Suite struct BatchInvariantForwardTests {
+    /// Deterministic token ids below `vocab`.
+    static func ids(_ count: Int, seed: Int, vocab: Int) -> [Int] {
+        (0..<count).map { (($0 + 1) * 7919 + seed * 104_729) % (vocab - 3) + 3 }
+    }
+
+    @Test(arguments: ["mha-f32-untied-4x", "gqa-bf16-tied-5x"])
+    func rowsAreIdenticalAloneAndBatched(model name: String) throws {
+        let model = try Fixtures.model(name)
+        model.maxRowsPerPass = 48  // so that the 70-token prompt spans passes shared with the other sequences
+        let vocab = model.config.vocabSize
+        // Prompt lengths: short (few-row kernels), long (OpenBLAS), one-token, longer than a pass.
+        let prompts = [5, 30, 1, 70, 12, 13].enumerated().map { Self.ids($1, seed: $0, vocab: vocab) }
+        let steps = [prompts] + (0..<3).map { step in prompts.indices.map { Self.ids(step == 1 ? 14 : 1, seed: 50 + 10 * step + $0, vocab: vocab) } }
+        let capacity = steps.map { step in step.map { $0.count }.max() ?? 0 }.reduce(0, +)
+
+        // Only some sequences get every row's logits, as in continuous batching (`allOf`).
+        let scoredAt = { (step: Int) -> Set<Int> in step % 2 == 0 ? [1, 3] : [0, 4, 5] }
+        var alone: [[[[Float]]]] = []  // [sequence][step] -> rows
+        for s in prompts.indices {
+            let cache = model.makeCache(batch: 1, capacity: capacity)
+            alone.append(try steps.indices.map { k in
+                try model.forward([SequenceChunk(sequence: 0, tokens: steps[k][s])], cache: cache,
+                                  logits: scoredAt(k).contains(s) ? .all : .lastOfEachChunk)
+            })
+        }
+        let cache = model.makeCache(batch: prompts.count, capacity: capacity)
+        for (k, step) in steps.enumerated() {
+            let scored = scoredAt(k)
+            let together = try model.forward(step.indices.reversed().map { SequenceChunk(sequence: $0, tokens: step[$0]) },
+                                              cache: cache, logits: .allOf(sequences: scored))
+            var row = 0
+            for s in step.indices.reversed() {
+                let expected = alone[s][k]
+                let got = Array(together[row..<(row + expected.count)])
+                row += expected.count
+                #expect(got == expected, "\(name): sequence \(s) at step \(k)")
+            }
+            #expect(row == together.count)
+        }
+    }
+}
