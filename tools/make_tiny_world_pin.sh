@@ -11,6 +11,10 @@
 # rows' goldLogprobMean, goldLogprobMTV and goldLogprobSignalToNoise (the pin's scores are flat, so no score SNR).
 # And once when stability gained category/AVG bootstrap statistics: stability.json only gained "levelStatistics"
 # (222 added lines, none removed or changed).
+# And once when the forward became batch-invariant (issue #11): the pin had stored the gold log-probs of batch 8,
+# whose teacher-forced rows shared OpenBLAS calls with other samples' rows; they are now what batch 1 gives (main at
+# --batch-size 1 already gave these): 76 gold_logprob values moved by at most 1.7e-7 relative, and the dataset rows'
+# goldLogprob* fields of stability.json with them; everything else identical.
 # Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
 # Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
 set -euo pipefail
