@@ -66,4 +66,64 @@ private final class EqualityScorer: SegmentScorer {
         let after = try #require(try store.scores(model: first.id).first { $0.dataset == "alt-j-to-e" })
         #expect(after.mainMetric == "comet_wmt22" && after.metrics["bleu_en"] == before.metrics["bleu_en"])
     }
+
+    /// The COMET model is part of a run's settings: without --comet, then --comet M1, scores one run (its records get
+    /// their segments); --comet M2 or no --comet afterwards are other settings, told once, evaluated into new runs.
+    @Test func aChangedCometModelIsAnotherSettingAndSaysSo() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let mt = try MTRun(dir: dir)
+        let db = dir.file("a.sqlite")
+        var notices: [String] = []
+        let store = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir)
+        let m1 = EqualityScorer()
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: m1, comet: "m1fingerprint") {
+            notices.append($0)
+        }
+        #expect(notices.isEmpty && m1.scored == 2 * mt.golds.count)
+        #expect(try store.runs().map { $0.settings.values[RunKeys.cometModel] } == ["m1fingerprint"])
+
+        let m2 = EqualityScorer()
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: m2, comet: "m2fingerprint") {
+            notices.append($0)
+        }
+        #expect(notices == ["run 'run' (#1) was scored with COMET model m1fingerprint; this evaluation uses COMET model"
+                            + " m2fingerprint, a different setting: its results go to a new run"])
+        #expect(m2.scored == 2 * mt.golds.count && (try store.runs().count) == 2)
+
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir) { notices.append($0) }
+        #expect(notices.count == 2 && notices[1].contains("uses no COMET model"))
+        #expect(try store.runs().map { $0.settings.values[RunKeys.cometModel] } == ["m1fingerprint", "m2fingerprint", nil])
+    }
+
+    /// A run scored by COMET before the model was recorded is not taken over by a recorded model.
+    @Test func cometScoresOfAnUnrecordedModelStayInTheirRun() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let mt = try MTRun(dir: dir)
+        let db = dir.file("a.sqlite")
+        let store = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: EqualityScorer())
+        var notices: [String] = []
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: EqualityScorer(), comet: "m1") {
+            notices.append($0)
+        }
+        #expect(notices.count == 1 && notices[0].contains("an unrecorded COMET model") && (try store.runs().count) == 2)
+    }
+
+    /// The fingerprint reads hparams.yaml whole and samples model.ckpt: either changing is another model.
+    @Test func cometFingerprintFollowsHparamsAndCheckpointBytes() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        try FileManager.default.createDirectory(atPath: dir.file("checkpoints"), withIntermediateDirectories: true)
+        try Data("layer: mix\n".utf8).write(to: URL(fileURLWithPath: dir.file("hparams.yaml")))
+        var ckpt = Data((0..<(400 * 1024)).map { UInt8($0 % 251) })
+        try ckpt.write(to: URL(fileURLWithPath: dir.file("checkpoints/model.ckpt")))
+        let first = try CometFingerprint.of(folder: dir.path)
+        #expect(try CometFingerprint.of(folder: dir.path) == first)
+        ckpt[ckpt.count / 2] ^= 1
+        try ckpt.write(to: URL(fileURLWithPath: dir.file("checkpoints/model.ckpt")))
+        let second = try CometFingerprint.of(folder: dir.path)
+        #expect(second != first)
+        try Data("layer: 3\n".utf8).write(to: URL(fileURLWithPath: dir.file("hparams.yaml")))
+        #expect(try CometFingerprint.of(folder: dir.path) != second)
+        try FileManager.default.removeItem(atPath: dir.file("checkpoints/model.ckpt"))
+        #expect { _ = try CometFingerprint.of(folder: dir.path) } throws: { "\($0)".contains("checkpoints/model.ckpt") }
+    }
 }

@@ -48,7 +48,8 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
         let started = Date()
         // Fail early: every checkpoint complete, every config the same architecture.
         let fingerprints = try CheckpointFolder.fingerprintAll(checkpoints)
-        let run = try store.openRun(name: options.runName, source: options.source, settings: options.settings)
+        let run = try store.openEvaluationRun(name: options.runName, source: options.source, settings: options.settings,
+                                             notice: events.notice)
         let datasets = try suite.map { try store.registerDataset(RunKeys.datasetSpec($0)) }
         try store.planDatasets(run: run.id, zip(datasets, suite).map { ($0.id, $1.samples.count) })
         log.write("run '\(run.name)' (#\(run.id)) settings \(run.settingsHash.prefix(12)): \(checkpoints.count) checkpoints,"
