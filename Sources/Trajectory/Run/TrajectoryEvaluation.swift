@@ -121,7 +121,7 @@ extension TrajectoryRunner where Generator == LlamaGenerator {
                   options: .init(runName: plan.runName, source: plan.source, settings: plan.settings,
                                  verify: plan.request.verify, variant: variant),
                   log: try RunLog(path: plan.request.log), events: events, segmentScorer: plan.comet,
-                  makeGenerator: plan.generator)
+                  measure: { $0.stats }, makeGenerator: plan.generator)
     }
 }
 
