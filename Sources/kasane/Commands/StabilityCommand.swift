@@ -30,11 +30,6 @@ struct StabilityAnalysisOptions: ParsableArguments {
         return StabilityRequest(run: store.run, span: span, windows: try StabilityRequest.parseWindows(windows),
                                 alignment: align, options: options, windowsInsideSpan: windowsInsideSpan)
     }
-
-    func run() throws -> StabilityResult {
-        try StabilityRunner.run(store: try ResultStore(path: store.db, readOnly: true), request: try request(),
-                                scorer: ScoringRescorer())
-    }
 }
 
 struct StabilityCommand: AsyncParsableCommand {
@@ -53,7 +48,7 @@ struct StabilityCommand: AsyncParsableCommand {
     @Option(help: "Write per-example MTV, IS and flip rate as CSV.") var examplesCsv: String?
 
     func run() async throws {
-        let result = try analysis.run()
+        let result = try StabilityRunner.run(db: analysis.store.db, request: try analysis.request())
         print(result.text, terminator: "")
         try result.write(csv: csv, json: json, examplesCSV: examplesCsv)
     }
