@@ -16,16 +16,7 @@ struct Kasane: AsyncParsableCommand {
     /// Fixes OpenBLAS's kernel choice (may re-exec the process once) before anything else runs.
     static func main() async {
         BLAS.ensureFastCore()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await main(nil)
     }
 }
 

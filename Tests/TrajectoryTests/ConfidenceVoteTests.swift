@@ -27,7 +27,8 @@ import Testing
     /// Example 1, gold "D": predictions C, D, C with (−2, 2), (−0.1, 2), (−1, 1): means −1, −0.05, −1 → weights
     ///   0.3679, 0.9512, 0.3679. C: 0.7358 < D: 0.9512 → D (majority: C).
     /// So confidence scores exact match (1 + 1) / 2 = 1 and majority (0 + 0) / 2 = 0.
-    static func makeStore(_ path: String, withLogprobs: Bool = true) throws -> (ResultStore, StoredRun) {
+    static func makeStore(_ path: String, withLogprobs: Bool = true,
+                          noLogprobsAt: Set<Int> = []) throws -> (ResultStore, StoredRun) {
         let store = try ResultStore(path: path)
         let run = try store.openRun(name: "toy", source: "/toy", settings: StoreSettings(["shots": "0"]))
         let d = try store.registerDataset(DatasetSpec(name: "jnli", contentHash: "h", category: "NLI",
@@ -42,7 +43,7 @@ import Testing
                 PredictionRecord(index: e, promptHash: "p\(e)", promptTokens: 4, generated: predictions[e][t],
                                  prediction: predictions[e][t], gold: golds[e],
                                  metrics: ["exact_match": predictions[e][t] == golds[e] ? 1 : 0],
-                                 logprobs: withLogprobs ? ExampleLogprobs(gold: -1, goldTokens: 1, prediction: logprobs[e][t].0,
+                                 logprobs: withLogprobs && !noLogprobsAt.contains(t) ? ExampleLogprobs(gold: -1, goldTokens: 1, prediction: logprobs[e][t].0,
                                                                           predictionTokens: logprobs[e][t].1) : nil)
             }
             try store.insertPredictions(rows, model: model.id, dataset: d.id)
@@ -91,5 +92,28 @@ import Testing
         } catch {
             #expect("\(error)".contains("step 100") && "\(error)".contains("--vote majority"))
         }
+    }
+
+    /// `kasane sweep` over a store where step 100 was evaluated with --no-logprobs: majority votes everywhere,
+    /// confidence votes only at windows whose members all carry log-probs, the skipped windows named once, and the
+    /// stability tables built over what was voted.
+    @Test func aSweepVotesConfidenceOnlyWhereEveryMemberCarriesLogprobs() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let (store, run) = try Self.makeStore(dir.file("s.sqlite"), noLogprobsAt: [0])
+        var notices: [String] = []
+        try WindowSweep.vote(store: store, run: run, spanSteps: [100, 200, 300], windows: [2, 3], say: { _ in },
+                             notice: { notices.append($0) })
+        #expect(notices == ["no confidence vote where a member has no stored log-probs (evaluated with --no-logprobs):"
+                            + " n=2 at step 200; n=3 at step 300"])
+        let ensembles = try store.models(run: run.id, kind: .ensemble)
+        func steps(_ n: Int, _ vote: EnsembleVote) -> [Int] {
+            ensembles.filter { $0.spec.window == n && $0.spec.weights == vote.weightsLabel }.map(\.step).sorted()
+        }
+        #expect(steps(2, .majority) == [200, 300] && steps(3, .majority) == [300])
+        #expect(steps(2, .confidence) == [300] && steps(3, .confidence).isEmpty)
+        let stability = try StabilityRunner.run(store: store, request: StabilityRequest(
+            run: run.name, span: .steps(100...300), windows: [1, 2, 3], alignment: .trailing, windowsInsideSpan: true),
+            scorer: nil)
+        #expect(stability.confidenceEnsembles[2]?.steps == [300] && stability.ensembles[2]?.steps == [200, 300])
     }
 }

@@ -65,7 +65,8 @@ struct MTRun {
 
     /// Evaluates two checkpoints (steps 10 and 20) into a new store.
     func evaluate(_ bleu: BleuMode, into path: String, checkpoints dir: TempDir,
-                  segmentScorer: (any SegmentScorer)? = nil) throws -> ResultStore {
+                  segmentScorer: (any SegmentScorer)? = nil, comet: String? = nil,
+                  notice: @escaping (String) -> Void = { _ in }) throws -> ResultStore {
         for step in [10, 20] where !FileManager.default.fileExists(atPath: dir.file("ckpt/step\(step)")) {
             try writeFakeCheckpoint(dir.file("ckpt/step\(step)"), seed: Float(step))
         }
@@ -74,8 +75,9 @@ struct MTRun {
         let other = golds.enumerated().map { $0.offset % 2 == 0 ? $0.element : preds[$0.offset] }
         let runner = TrajectoryRunner(store: store, suite: suite, evalOptions: o,
                                       options: .init(runName: "run", source: "ckpt",
-                                                     settings: RunKeys.settings(o, tokenizerSHA256: "t")),
-                                      log: try RunLog(path: nil), segmentScorer: segmentScorer) { checkpoint in
+                                                     settings: RunKeys.settings(o, tokenizerSHA256: "t", comet: comet)),
+                                      log: try RunLog(path: nil), events: TrajectoryEvents(notice: notice),
+                                      segmentScorer: segmentScorer) { checkpoint in
             ListGenerator(answers: checkpoint.step == 10 ? preds : other)
         }
         _ = try runner.run(try CheckpointIndex(path: dir.file("ckpt")).checkpoints)

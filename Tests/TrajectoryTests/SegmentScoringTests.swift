@@ -66,4 +66,85 @@ private final class EqualityScorer: SegmentScorer {
         let after = try #require(try store.scores(model: first.id).first { $0.dataset == "alt-j-to-e" })
         #expect(after.mainMetric == "comet_wmt22" && after.metrics["bleu_en"] == before.metrics["bleu_en"])
     }
+
+    /// The COMET model is part of a run's settings: without --comet, then --comet M1, scores one run (its records get
+    /// their segments); --comet M2 or no --comet afterwards are other settings, told once, evaluated into new runs.
+    @Test func aChangedCometModelIsAnotherSettingAndSaysSo() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let mt = try MTRun(dir: dir)
+        let db = dir.file("a.sqlite")
+        var notices: [String] = []
+        let store = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir)
+        let m1 = EqualityScorer()
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: m1, comet: "m1") {
+            notices.append($0)
+        }
+        #expect(notices.isEmpty && m1.scored == 2 * mt.golds.count)
+        #expect(try store.runs().map { $0.settings.values[RunKeys.cometModel] } == ["m1"])
+
+        let m2 = EqualityScorer()
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: m2, comet: "m2") {
+            notices.append($0)
+        }
+        #expect(notices == ["run 'run' (#1) was scored with COMET model m1; this evaluation uses COMET model"
+                            + " m2, a different setting: its results go to a new run"])
+        let runs = try store.runs().count
+        #expect(m2.scored == 2 * mt.golds.count && runs == 2)
+
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir) { notices.append($0) }
+        #expect(notices.count == 2 && notices[1].contains("uses no COMET model"))
+        #expect(try store.runs().map { $0.settings.values[RunKeys.cometModel] } == ["m1", "m2", nil])
+    }
+
+    /// A run scored by COMET before the model was recorded is not taken over by a recorded model.
+    @Test func cometScoresOfAnUnrecordedModelStayInTheirRun() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let mt = try MTRun(dir: dir)
+        let db = dir.file("a.sqlite")
+        let store = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: EqualityScorer())
+        var notices: [String] = []
+        _ = try mt.evaluate(.sacrebleu, into: db, checkpoints: dir, segmentScorer: EqualityScorer(), comet: "m1") {
+            notices.append($0)
+        }
+        let runs = try store.runs().count
+        #expect(notices.count == 1 && notices[0].contains("an unrecorded COMET model") && runs == 2)
+    }
+
+    /// The fingerprint reads hparams.yaml whole and samples model.ckpt: either changing is another model.
+    @Test func cometFingerprintFollowsHparamsAndCheckpointBytes() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        try FileManager.default.createDirectory(atPath: dir.file("checkpoints"), withIntermediateDirectories: true)
+        try Data("layer: mix\n".utf8).write(to: URL(fileURLWithPath: dir.file("hparams.yaml")))
+        var ckpt = Data((0..<(400 * 1024)).map { UInt8($0 % 251) })
+        try ckpt.write(to: URL(fileURLWithPath: dir.file("checkpoints/model.ckpt")))
+        let first = try CometFingerprint.of(folder: dir.path)
+        #expect(try CometFingerprint.of(folder: dir.path) == first)
+        ckpt[ckpt.count / 2] ^= 1
+        try ckpt.write(to: URL(fileURLWithPath: dir.file("checkpoints/model.ckpt")))
+        let second = try CometFingerprint.of(folder: dir.path)
+        #expect(second != first)
+        try Data("layer: 3\n".utf8).write(to: URL(fileURLWithPath: dir.file("hparams.yaml")))
+        #expect(try CometFingerprint.of(folder: dir.path) != second)
+        try FileManager.default.removeItem(atPath: dir.file("checkpoints/model.ckpt"))
+        #expect { _ = try CometFingerprint.of(folder: dir.path) } throws: { "\($0)".contains("checkpoints/model.ckpt") }
+    }
+
+    /// `rescore` takes a model-based dataset value from the stored segment scores, as the runner does: a dataset
+    /// value that disagrees with them (here overwritten) is replaced by their mean.
+    @Test func rescoringTakesCometFromTheStoredSegments() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let mt = try MTRun(dir: dir)
+        let store = try mt.evaluate(.sacrebleu, into: dir.file("a.sqlite"), checkpoints: dir, segmentScorer: EqualityScorer())
+        let run = try store.run(named: "run")
+        let model = try #require(try store.models(run: run.id).first)
+        let dataset = try #require(try store.datasets(run: run.id).first { $0.name == "alt-j-to-e" })
+        let rows = try store.predictions(model: model.id, dataset: dataset.id)
+        let mean = rows.map { $0.prediction == $0.gold ? 1.0 : 0.25 }.reduce(0, +) / Double(rows.count)
+        var score = try #require(try store.scores(model: model.id).first { $0.dataset == "alt-j-to-e" })
+        score.metrics["comet_wmt22"] = 0.5
+        try store.setScore(score, model: model.id, dataset: dataset.id)
+        _ = try StoreRescoring.rescore(store: store, run: nil, bleu: .llmJpEvalCompat)
+        let rescored = try #require(try store.scores(model: model.id).first { $0.dataset == "alt-j-to-e" })
+        #expect(rescored.metrics["comet_wmt22"] == mean && rescored.main == mean)
+    }
 }

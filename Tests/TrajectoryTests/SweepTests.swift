@@ -46,6 +46,22 @@ import Testing
     #expect(costs["raw1"]?.positions == 3 && (costs["raw1"]?.forwardPasses ?? 0) >= 3 * 8)
     #expect(costs["average2"]?.positions == 2 && (costs["average2"]?.forwardPasses ?? 0) >= 2 * 8)
     #expect(costs["ensemble2"]?.forwardPasses == 0 && costs["ensemble2"]?.memberForwardPasses == costs["raw1"]?.forwardPasses)
+    let allMeasured = first.costs.allSatisfy(\.measured)
+    #expect(allMeasured)   // every model was evaluated by the engine, which counted
+    // The engine's counts against what the store recorded on its own: the prompt tokens of every stored example are
+    // computed or taken from the prefix cache; each sequence feeds back all its generated tokens but the last, so the
+    // passes (a prefill per example plus one per decode step) equal the generated tokens; the log-probs feed every
+    // gold token but the first (scored from the prefill).
+    for model in stored where model.kind == .raw {
+        let measured = try #require(try store.cost(model: model.id)?.measured)
+        let q = try #require(try store.connection.query(
+            "SELECT sum(prompt_tokens), sum(max(gold_tokens - 1, 0)) FROM predictions WHERE model_id = ?",
+            [SQLValue(model.id)]).first)
+        #expect(measured.prefillTokens + measured.reusedPrefixTokens == q[0].int && measured.reusedPrefixTokens > 0)
+        #expect(measured.scoredTokens == q[1].int && measured.scoredTokens > 0)
+        #expect(measured.forwardPasses == (try store.timing(model: model.id)).generatedTokens)
+    }
+    #expect(!StabilityExport.costText(first.costs).contains("≈"))
     #if os(Linux)
     #expect((costs["raw1"]?.peakBytes ?? 0) > 1_000_000)
     #endif

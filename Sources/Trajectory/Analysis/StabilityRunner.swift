@@ -57,6 +57,11 @@ public struct StabilityResult: Sendable {
 }
 
 public enum StabilityRunner {
+    /// `kasane stability`: the store opened read-only; ensembles not stored are voted on the fly.
+    public static func run(db: String, request: StabilityRequest) throws -> StabilityResult {
+        try run(store: try ResultStore(path: db, readOnly: true), request: request, scorer: ScoringRescorer())
+    }
+
     /// `scorer` votes and rescores ensembles that are not stored yet; without one, only stored ensembles are used.
     public static func run(store: ResultStore, request: StabilityRequest,
                            scorer: (any DatasetRescorer)?) throws -> StabilityResult {
@@ -166,6 +171,14 @@ extension ReportInput {
         self.init(runName: s.run.name, settings: s.settings, raw: s.raw.table, averaged: s.averaged,
                   ensembles: s.ensembles, sweep: s.sweep, excluded: s.raw.excluded,
                   correctnessThreshold: sweep.correctnessThreshold, drift: sweep.drift, costs: sweep.costs)
+    }
+
+    /// `kasane report`: the stability run (as `kasane stability`) and the drift and costs of its run, from one
+    /// read-only opening of the store.
+    public init(db: String, request: StabilityRequest) throws {
+        let store = try ResultStore(path: db, readOnly: true)
+        try self.init(try StabilityRunner.run(store: store, request: request, scorer: ScoringRescorer()), store: store,
+                      correctnessThreshold: request.options.correctnessThreshold)
     }
 
     /// The report of a stability run (`kasane report`), with the drift and costs `store` holds for its run.

@@ -77,7 +77,10 @@ public enum StoreRescoring {
                 let records = try store.predictions(model: model.id, dataset: dataset.id)
                     .filter { $0.index < (dataset.plannedExamples ?? Int.max) }
                 guard !records.isEmpty else { continue }
-                let supplied = old.metrics.filter { MetricName(rawValue: $0.key)?.isModelBased == true }
+                // Model-based values (COMET) as the runner scores them: the mean of the stored segment scores; the old
+                // dataset value only for a metric whose segments are not all stored (a score supplied whole).
+                let supplied = Scoring.modelBasedMeans(metrics: dataset.metrics, perExample: records.map(\.metrics))
+                    .merging(old.metrics.filter { MetricName(rawValue: $0.key)?.isModelBased == true }) { means, _ in means }
                 let (score, perExample) = try scorer.score(dataset: dataset.name, metrics: dataset.metrics,
                                                            predictions: records.map(\.prediction),
                                                            golds: records.map(\.gold), supplied: supplied)

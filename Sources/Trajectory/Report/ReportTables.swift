@@ -203,14 +203,17 @@ enum ReportTables {
             let name = c.method == .raw ? "raw checkpoints" : c.method == .average ? "averaged, n=\(c.window)"
                 : "ensembled, n=\(c.window) (\((c.vote ?? .majority).rawValue))"
             let mem = c.peakBytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "–"
-            return .cells([name, String(c.positions), String(c.forwardPasses),
-                           c.memberForwardPasses > 0 ? String(c.memberForwardPasses) : "–",
+            return .cells([name, String(c.positions), c.forwardPassesText,
+                           c.memberForwardPasses > 0 ? c.memberForwardPassesText : "–",
                            String(format: "%.1f", c.seconds), mem].map { ReportTable.Cell(text: $0) })
         }
         return ReportTable(title: "Cost", header: ["method", "positions", "forward passes", "members' forward passes",
                                                    "wall seconds", "peak memory"], rows: rows,
-                           note: "Forward passes: one prefill per (model, example) plus one per generated token, as "
-                               + "recorded in the store. An ensemble runs no model; it votes over the raw checkpoints' "
+                           note: "Forward passes, one per sequence and step: as the engine counted them (one prefill "
+                               + "per evaluated example plus one per decode step); marked ≈ where the store holds no "
+                               + "count for some model (evaluated before Kasane recorded them), estimated as one prefill "
+                               + "per (model, example) plus one per generated token. "
+                               + "An ensemble runs no model; it votes over the raw checkpoints' "
                                + "stored predictions (their passes in the fourth column). Averaged models' seconds "
                                + "include building the average.")
     }

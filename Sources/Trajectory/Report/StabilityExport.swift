@@ -92,11 +92,12 @@ public enum StabilityExport {
     public static func costText(_ costs: [MethodCost]) -> String {
         var table = [["method", "n", "positions", "forward", "members' fwd", "seconds", "peak MB"]]
         for c in costs where c.positions > 0 {
-            table.append([MethodSummary.shortName(c.method, vote: c.vote), String(c.window), String(c.positions), String(c.forwardPasses),
-                          String(c.memberForwardPasses), String(format: "%.1f", c.seconds),
+            table.append([MethodSummary.shortName(c.method, vote: c.vote), String(c.window), String(c.positions),
+                          c.forwardPassesText, c.memberForwardPassesText, String(format: "%.1f", c.seconds),
                           c.peakBytes.map { String($0 / 1_048_576) } ?? "–"])
         }
-        return TextTable.render(table)
+        return TextTable.render(table) + (costs.contains { !$0.measured && $0.positions > 0 }
+            ? "≈: estimated (the store holds no engine count for some of its models)\n" : "")
     }
 
     static func fmt(_ v: Double?, digits: Int = 4) -> String {

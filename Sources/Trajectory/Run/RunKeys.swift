@@ -17,8 +17,11 @@ public enum RunKeys {
                            inputs: d.samples.map(\.input))
     }
 
-    /// The settings that change results, as stored with a run.
-    public static func settings(_ o: EvalOptions, tokenizerSHA256: String) -> StoreSettings {
+    /// The settings key of the COMET model (`CometFingerprint`) whose segment scores a run holds.
+    public static let cometModel = "comet_model"
+
+    /// The settings that change results, as stored with a run; `comet` is the COMET model's fingerprint.
+    public static func settings(_ o: EvalOptions, tokenizerSHA256: String, comet: String? = nil) -> StoreSettings {
         var values: [String: String] = [
             "split": o.split, "shots": String(o.shots), "max_samples": String(o.maxSamples),
             "add_bos": String(o.addBOS), "strip": String(o.strip), "bleu": o.bleu.rawValue,
@@ -27,6 +30,7 @@ public enum RunKeys {
         ]
         if let t = o.customPromptTemplate { values["prompt_template"] = t }
         if let t = o.customFewshotsTemplate { values["fewshots_template"] = t }
+        if let comet { values[cometModel] = comet }
         return StoreSettings(values)
     }
 }

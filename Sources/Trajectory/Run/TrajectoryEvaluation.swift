@@ -82,7 +82,8 @@ public struct TrajectoryPlan {
         comet = try request.comet.map(CometSegmentScorer.init(folder:))   // before the store: a bad folder writes nothing
         store = try ResultStore(path: request.db, journal: request.journal)
         settings = RunKeys.settings(request.evalOptions,
-                                    tokenizerSHA256: try TrajectoryEvaluation.tokenizerHash(tokenizerPath))
+                                    tokenizerSHA256: try TrajectoryEvaluation.tokenizerHash(tokenizerPath),
+                                    comet: comet?.fingerprint)
         tokenizer = try Tokenizer.load(path: tokenizerPath)
         self.request = request
         self.checkpoints = selected
@@ -120,7 +121,7 @@ extension TrajectoryRunner where Generator == LlamaGenerator {
                   options: .init(runName: plan.runName, source: plan.source, settings: plan.settings,
                                  verify: plan.request.verify, variant: variant),
                   log: try RunLog(path: plan.request.log), events: events, segmentScorer: plan.comet,
-                  makeGenerator: plan.generator)
+                  measure: { $0.stats }, makeGenerator: plan.generator)
     }
 }
 
@@ -134,7 +135,8 @@ public enum TrajectoryEvaluation {
         guard let tokenizerPath = request.tokenizer ?? selected.first?.path else {
             throw TrajectoryError.selection("no checkpoint selected and no --tokenizer")
         }
-        let settings = RunKeys.settings(request.evalOptions, tokenizerSHA256: try tokenizerHash(tokenizerPath))
+        let settings = RunKeys.settings(request.evalOptions, tokenizerSHA256: try tokenizerHash(tokenizerPath),
+                                        comet: try request.comet.map(CometFingerprint.of(folder:)))
         let storedRaw = try ResultStore.completeSteps(db: request.db, runName: runName, settingsHash: settings.hash,
                                                       kind: .raw)
         var averaged: [Int] = []

@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import Linalg
+import Llama
 
 /// Evaluates the checkpoints of a run one at a time into a result store, skipping whatever the store already holds
 /// for the same run (settings), checkpoint fingerprint, dataset hash and example. Each finished batch is written in
@@ -33,14 +34,16 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
     private let log: RunLog
     private let events: TrajectoryEvents
     private let segmentScoring: SegmentScoreFilling?
+    private let measure: (Generator) -> GenerationStats?
 
     /// With `segmentScorer` (COMET), every record of a dataset listing its metric gets a segment score, and the
-    /// dataset's value is their mean.
+    /// dataset's value is their mean. `measure` reads what a generator counted (stored with the pass's cost).
     public init(store: ResultStore, suite: [EvalDataset], evalOptions: EvalOptions, options: Options, log: RunLog,
                 events: TrajectoryEvents = TrajectoryEvents(), segmentScorer: (any SegmentScorer)? = nil,
+                measure: @escaping (Generator) -> GenerationStats? = { _ in nil },
                 makeGenerator: @escaping (Checkpoint) throws -> Generator) {
         self.store = store; self.suite = suite; self.evalOptions = evalOptions; self.options = options
-        self.log = log; self.events = events; self.makeGenerator = makeGenerator
+        self.log = log; self.events = events; self.makeGenerator = makeGenerator; self.measure = measure
         segmentScoring = segmentScorer.map(SegmentScoreFilling.init)
     }
 
@@ -48,7 +51,8 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
         let started = Date()
         // Fail early: every checkpoint complete, every config the same architecture.
         let fingerprints = try CheckpointFolder.fingerprintAll(checkpoints)
-        let run = try store.openRun(name: options.runName, source: options.source, settings: options.settings)
+        let run = try store.openEvaluationRun(name: options.runName, source: options.source, settings: options.settings,
+                                             notice: events.notice)
         let datasets = try suite.map { try store.registerDataset(RunKeys.datasetSpec($0)) }
         try store.planDatasets(run: run.id, zip(datasets, suite).map { ($0.id, $1.samples.count) })
         log.write("run '\(run.name)' (#\(run.id)) settings \(run.settingsHash.prefix(12)): \(checkpoints.count) checkpoints,"
@@ -121,13 +125,16 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
                 try store.setScore(try Scoring.score(suite[d], records: inPlan, bleu: evalOptions.bleu),
                                    model: model.id, dataset: dataset.id)
             }
+            let measured = evaluator.flatMap { measure($0.generator) }.map { MeasuredPasses(examples: new, stats: $0) }
             evaluator = nil   // free the model before the next one is made
             let ownScores = try store.scores(model: model.id).filter { s in datasets.contains { $0.name == s.dataset } }
             let aggregates = Scoring.aggregate(ownScores).values
             try store.setAggregates(aggregates, model: model.id)
 
             let seconds = Date().timeIntervalSince(checkpointStart)
-            if new > 0 { try store.recordCost(model: model.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
+            if new > 0 {
+                try store.recordCost(model: model.id, seconds: seconds, peakBytes: PeakMemory.peak(), measured: measured)
+            }
             evaluated += new; skipped += stored - new
             remaining -= stored
             if new > 0 { evaluatingSeconds += seconds }

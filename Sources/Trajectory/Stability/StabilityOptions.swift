@@ -20,6 +20,16 @@ public enum PredictionSimilarity: Sendable {
     }
 }
 
+/// `--sim`: how the instability score compares two predictions.
+public enum SimilarityKind: String, Sendable, CaseIterable {
+    /// Identical normalized predictions.
+    case exact
+    /// The dataset's main metric with the earlier prediction as the reference (`MetricSimilarity`).
+    case metric
+
+    public var similarity: PredictionSimilarity { self == .exact ? .exact : MetricSimilarity.similarity }
+}
+
 public struct StabilityOptions: Sendable {
     public var similarity: PredictionSimilarity
     /// τ: an example counts as correct at t when s(e, t) ≥ τ (spec §11.2).
@@ -28,7 +38,7 @@ public struct StabilityOptions: Sendable {
     public var noiseDdof: Int
     /// Categories whose mean is AVG; the paper's nine by default.
     public var averageCategories: [String]
-    /// Bootstrap resamples over examples for confidence intervals and paired tests (0: none).
+    /// Bootstrap resamples over examples for confidence intervals and paired tests (0: none; a negative count too).
     public var bootstrapResamples: Int
     public var bootstrapSeed: UInt64
 
@@ -41,7 +51,7 @@ public struct StabilityOptions: Sendable {
         self.correctnessThreshold = correctnessThreshold
         self.noiseDdof = noiseDdof
         self.averageCategories = averageCategories
-        self.bootstrapResamples = bootstrapResamples
+        self.bootstrapResamples = max(0, bootstrapResamples)
         self.bootstrapSeed = bootstrapSeed
     }
 }

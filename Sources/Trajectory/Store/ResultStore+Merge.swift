@@ -85,9 +85,10 @@ private struct ShardMerge {
                  values: [], remap: ids, into: &summary)
         // Costs (the sweep's cost table) likewise; the table exists only in stores that recorded one.
         if try shard.hasTable("model_costs") {
-            try target.execute(StoreSchema.modelCosts)
-            try copy(table: "model_costs", key: ["model_id", "seconds", "peak_rss_bytes", "recorded_at"],
-                     values: [], remap: ids, into: &summary)
+            try ResultStore.prepareCostTable(target)
+            try copy(table: "model_costs", key: ["model_id", "seconds", "peak_rss_bytes", "recorded_at"], values: [],
+                     carried: try ResultStore.hasMeasuredCosts(source) ? StoreSchema.measuredCostColumns.map(\.0) : [],
+                     remap: ids, into: &summary)
         }
     }
 

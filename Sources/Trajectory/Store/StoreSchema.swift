@@ -131,4 +131,11 @@ extension StoreSchema {
         recorded_at TEXT NOT NULL
     );
     """
+
+    /// What the engine counted during a pass (`MeasuredPasses`), added to `model_costs` tables made before them when
+    /// next written (`ALTER TABLE ... ADD COLUMN`, like the log-prob columns: old rows read NULL, the schema version
+    /// stays 1). NULL where nothing was measured: an ensemble's vote, a generator that does not count.
+    static let measuredCostColumns = [("forward_passes", "INTEGER"), ("prefill_tokens", "INTEGER"),
+                                      ("reused_prefix_tokens", "INTEGER"), ("decode_tokens", "INTEGER"),
+                                      ("scored_tokens", "INTEGER")]
 }

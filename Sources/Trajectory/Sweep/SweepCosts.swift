@@ -3,9 +3,11 @@ public enum SweepCosts {
     /// Raw over its widest set of positions, then every integrated method; empty when the store recorded no cost.
     public static func load(store: ResultStore, result: StabilityResult) throws -> [MethodCost] {
         let models = try store.models(run: result.run.id)
-        func passes(_ model: StoredModel) throws -> Int {
+        /// Measured when the store holds the engine's counts for every pass over the model, else estimated.
+        func passes(_ model: StoredModel) throws -> (count: Int, measured: Bool) {
+            if let measured = try store.cost(model: model.id)?.measured { return (measured.forwardPasses, true) }
             let t = try store.timing(model: model.id)
-            return t.examples + t.generatedTokens
+            return (t.examples + t.generatedTokens, false)
         }
         var rawByStep: [Int: StoredModel] = [:]
         for m in result.raw.models { rawByStep[m.step] = m }
@@ -26,7 +28,7 @@ public enum SweepCosts {
                     && steps.contains(s.step) { byStep[s.step] = s }
                 rows = Array(byStep.values)
             }
-            var seconds = 0.0, peak: Int?, forward = 0, members = 0
+            var seconds = 0.0, peak: Int?, forward = 0, members = 0, measured = true
             for row in rows {
                 if let c = try store.cost(model: row.id) {
                     any = true
@@ -35,14 +37,23 @@ public enum SweepCosts {
                 } else if m.method != .ensemble {
                     seconds += try store.timing(model: row.id).seconds
                 }
-                forward += try passes(row)
+                if m.method != .ensemble {
+                    let p = try passes(row)
+                    forward += p.count
+                    measured = measured && p.measured
+                }
             }
             if m.method == .ensemble {
-                let memberSteps = Set(rows.flatMap(\.spec.members))
-                members = try memberSteps.compactMap { rawByStep[$0] }.reduce(0) { $0 + (try passes($1)) }
+                for member in Set(rows.flatMap(\.spec.members)).compactMap({ rawByStep[$0] }) {
+                    let p = try passes(member)
+                    members += p.count
+                    measured = measured && p.measured
+                }
             }
-            out.append(MethodCost(method: m.method, window: m.window, positions: rows.count, forwardPasses: forward,
-                                  memberForwardPasses: members, seconds: seconds, peakBytes: peak, vote: m.vote))
+            var cost = MethodCost(method: m.method, window: m.window, positions: rows.count, forwardPasses: forward,
+                                  memberForwardPasses: members, seconds: seconds, peakBytes: peak, vote: m.vote)
+            cost.measured = measured && !rows.isEmpty
+            out.append(cost)
         }
         return any || out.contains { $0.forwardPasses > 0 } ? out : []
     }

@@ -82,7 +82,7 @@ public enum WindowSweep {
 
         let store = try ResultStore(path: request.db)
         let run = raw.run
-        try vote(store: store, run: run, spanSteps: spanSteps, windows: windows, say: say)
+        try vote(store: store, run: run, spanSteps: spanSteps, windows: windows, say: say, notice: events.notice)
         let stability = try StabilityRunner.run(store: store, request: StabilityRequest(
             run: run.name, span: .steps(first.step...last.step), windows: [1] + windows, alignment: .trailing,
             options: request.options, windowsInsideSpan: true), scorer: nil)
@@ -92,20 +92,35 @@ public enum WindowSweep {
     }
 
     /// Ensembles over the span's raw checkpoints at each window, voted and stored unless every position already is:
-    /// majority votes, and confidence votes beside them when the raw predictions carry log-probs.
+    /// majority votes, and confidence votes beside them at the positions whose every member carries log-probs for
+    /// every example. When some raw predictions carry them but a window's members do not all, `notice` names the
+    /// windows left without a confidence vote, once.
     static func vote(store: ResultStore, run: StoredRun, spanSteps: Set<Int>, windows: [Int],
-                     say: (String) -> Void) throws {
+                     say: (String) -> Void, notice: (String) -> Void = { _ in }) throws {
         let loaded = try StoreTrajectoryLoader.load(store: store, run: run.id)
         let keep = loaded.table.steps.indices.filter { spanSteps.contains(loaded.table.steps[$0]) }
         let raw = LoadedTrajectory(table: loaded.table.restricted(to: keep), models: keep.map { loaded.models[$0] },
                                    excluded: loaded.excluded)
         let stored = try store.models(run: run.id, kind: .ensemble)
-        let hasLogprobs = raw.table.datasets.contains { $0.examples.contains { $0.logprobs != nil } }
+        let carriesLogprobs = raw.table.steps.indices.map { p in
+            raw.table.datasets.allSatisfy { $0.examples.allSatisfy { ($0.logprobs?[p] ?? nil) != nil } }
+        }
+        var skipped: [String] = []
         for n in windows {
             let window = CheckpointWindow(size: n)
-            let positions = window.definedPositions(count: raw.table.steps.count)
-            guard !positions.isEmpty else { continue }
-            for vote in hasLogprobs ? EnsembleVote.allCases : [.majority] {
+            let defined = window.definedPositions(count: raw.table.steps.count)
+            guard !defined.isEmpty else { continue }
+            let confident = defined.filter { t in
+                window.members(at: t, count: raw.table.steps.count)?.allSatisfy { carriesLogprobs[$0] } ?? false
+            }
+            if carriesLogprobs.contains(true), confident.count < defined.count {
+                skipped.append("n=\(n) at step" + (defined.count - confident.count == 1 ? " " : "s ")
+                               + defined.filter { !confident.contains($0) }.map { String(raw.table.steps[$0]) }
+                                   .joined(separator: ", "))
+            }
+            for vote in EnsembleVote.allCases {
+                let positions = vote == .majority ? defined : confident
+                guard !positions.isEmpty else { continue }
                 let name = "ensemble n=\(n)" + (vote == .majority ? "" : " (\(vote.rawValue) vote)")
                 let have = Set(stored.filter {
                     $0.spec.window == n && $0.spec.align == window.alignment.rawValue && $0.spec.weights == vote.weightsLabel
@@ -124,6 +139,10 @@ public enum WindowSweep {
                 for m in models { try store.recordCost(model: m.id, seconds: seconds, peakBytes: PeakMemory.peak()) }
                 say("\(name): \(models.count) positions voted and stored")
             }
+        }
+        if !skipped.isEmpty {
+            notice("no confidence vote where a member has no stored log-probs (evaluated with --no-logprobs): "
+                   + skipped.joined(separator: "; "))
         }
     }
 }

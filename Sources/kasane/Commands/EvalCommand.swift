@@ -33,10 +33,8 @@ struct EvalCommand: AsyncParsableCommand {
         let started = Date()
         let plan = try TrajectoryPlan(request)
         let live = StatusLine(enabled: !quiet)
-        let events = TrajectoryEvents(checkpoint: { if !quiet { live.clear(); say($0.line) } }, batch: { live.show($0) },
-                                      notice: { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) })
         if !quiet { say(plan.line) }
-        let summary = try TrajectoryRunner(plan, events: events).run(plan.checkpoints)
+        let summary = try TrajectoryRunner(plan, events: .printing(on: live, quiet: quiet)).run(plan.checkpoints)
         live.clear()
         if !quiet { say(summary.line(db: plan.request.db)) }
         guard let output, let model = summary.models.first else { return }

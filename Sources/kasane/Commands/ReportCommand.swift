@@ -10,9 +10,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Output folder.") var output: String
 
     func run() async throws {
-        let result = try analysis.run()
-        let input = try ReportInput(result, store: try ResultStore(path: analysis.store.db, readOnly: true),
-                                    correctnessThreshold: analysis.threshold)
+        let input = try ReportInput(db: analysis.store.db, request: try analysis.request())
         for path in try ReportWriter.write(input, to: output) { print(path) }
     }
 }

@@ -14,26 +14,18 @@ struct StabilityAnalysisOptions: ParsableArguments {
     @Option(help: "IS similarity: exact (identical normalized predictions) or metric (the dataset's main metric).")
     var sim: SimilarityKind = .exact
     @Option(help: "Correctness threshold τ for flips on graded metrics.") var threshold: Double = 1.0
-    @Option(help: "Bootstrap resamples over examples for confidence intervals and paired tests (0: none).")
-    var bootstrap: Int = ExampleStatistics.defaultResamples
-    @Option(help: "Seed of the bootstrap resamples.") var seed: UInt64 = ExampleStatistics.defaultSeed
+    @OptionGroup var statistics: StatisticsOptions
 
     func validate() throws {
         if let last, last < 2 { throw ValidationError("--last: needs at least 2 checkpoints") }
     }
 
     func request() throws -> StabilityRequest {
-        let span = try StabilityRequest.span(steps: steps, last: last, lastFraction: lastFraction)
-        let similarity: PredictionSimilarity = sim == .exact ? .exact : MetricSimilarity.similarity
-        let options = StabilityOptions(similarity: similarity, correctnessThreshold: threshold,
-                                       bootstrapResamples: max(0, bootstrap), bootstrapSeed: seed)
-        return StabilityRequest(run: store.run, span: span, windows: try StabilityRequest.parseWindows(windows),
-                                alignment: align, options: options, windowsInsideSpan: windowsInsideSpan)
-    }
-
-    func run() throws -> StabilityResult {
-        try StabilityRunner.run(store: try ResultStore(path: store.db, readOnly: true), request: try request(),
-                                scorer: ScoringRescorer())
+        StabilityRequest(run: store.run, span: try StabilityRequest.span(steps: steps, last: last, lastFraction: lastFraction),
+                         windows: try StabilityRequest.parseWindows(windows), alignment: align,
+                         options: StabilityOptions(similarity: sim.similarity, correctnessThreshold: threshold,
+                                                   bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
+                         windowsInsideSpan: windowsInsideSpan)
     }
 }
 
@@ -53,7 +45,7 @@ struct StabilityCommand: AsyncParsableCommand {
     @Option(help: "Write per-example MTV, IS and flip rate as CSV.") var examplesCsv: String?
 
     func run() async throws {
-        let result = try analysis.run()
+        let result = try StabilityRunner.run(db: analysis.store.db, request: try analysis.request())
         print(result.text, terminator: "")
         try result.write(csv: csv, json: json, examplesCSV: examplesCsv)
     }

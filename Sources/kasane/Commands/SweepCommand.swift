@@ -12,24 +12,16 @@ struct SweepCommand: AsyncParsableCommand {
         in --db, so a rerun does only what is missing. --report writes the report of the sweep.
         """)
 
-    @Option(help: ArgumentHelp("The run's checkpoint folder or list file.", valueName: "dir"))
-    var checkpoints: String
+    @Option(help: ArgumentHelp("The run's checkpoint folder or list file.", valueName: "dir")) var checkpoints: String
     @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
-    @Option(help: "The SQLite result store.")
-    var db: String
+    @Option(help: "The SQLite result store.") var db: String
     @Option(name: .customLong("run"), help: "Run name in the store (default: the checkpoint folder's absolute path).")
     var runName: String?
-    @Option(help: "Window sizes, e.g. 2,5,10,20.")
-    var windows: String = "2,5,10,20"
+    @Option(help: "Window sizes, e.g. 2,5,10,20.") var windows: String = "2,5,10,20"
     @OptionGroup var span: SpanOptions
-    @Option(help: "Bootstrap resamples over examples for confidence intervals and paired tests (0: none).")
-    var bootstrap: Int = ExampleStatistics.defaultResamples
-    @Option(help: "Seed of the bootstrap resamples.")
-    var seed: UInt64 = ExampleStatistics.defaultSeed
-    @Option(help: "Also write the report (report.html, report.md, figures) into this folder.")
-    var report: String?
-    @Flag(help: "No progress lines.")
-    var quiet = false
+    @OptionGroup var statistics: StatisticsOptions
+    @Option(help: "Also write the report (report.html, report.md, figures) into this folder.") var report: String?
+    @Flag(help: "No progress lines.") var quiet = false
 
     func run() async throws {
         let fifth = try LastFraction(parsing: "0.2")
@@ -37,11 +29,11 @@ struct SweepCommand: AsyncParsableCommand {
             checkpoints: checkpoints, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions, db: db,
             tokenizer: evaluation.tokenizer, runName: runName, windows: try StabilityRequest.parseWindows(windows),
             steps: span.steps, lastFraction: span.lastFraction ?? (span.steps == nil ? fifth : nil),
-            options: StabilityOptions(bootstrapResamples: max(0, bootstrap), bootstrapSeed: seed))
+            options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed))
         let live = StatusLine(enabled: !quiet)
-        let events = TrajectoryEvents(checkpoint: { if !quiet { live.clear(); say($0.line) } }, batch: { live.show($0) },
-                                      notice: { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) })
-        let result = try WindowSweep.run(request, events: events) { if !quiet { live.clear(); say($0) } }
+        let result = try WindowSweep.run(request, events: .printing(on: live, quiet: quiet)) {
+            if !quiet { live.clear(); say($0) }
+        }
         live.clear()
         let stability = result.stability
         print("")

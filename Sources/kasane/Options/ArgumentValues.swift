@@ -41,11 +41,4 @@ extension BleuMode: ExpressibleByArgument {
 }
 extension ResultStore.Journal: ExpressibleByArgument {}
 extension ExportFormat: ExpressibleByArgument {}
-
-/// `--sim`: how the instability score compares two predictions.
-enum SimilarityKind: String, CaseIterable, ExpressibleByArgument {
-    /// Identical normalized predictions.
-    case exact
-    /// The dataset's main metric with the earlier prediction as the reference.
-    case metric
-}
+extension SimilarityKind: ExpressibleByArgument {}

@@ -108,3 +108,10 @@ struct AveragingOptions: ParsableArguments {
         averageWindow.map { AveragingRequest(window: CheckpointWindow(size: $0, alignment: align), weights: averageWeights) }
     }
 }
+
+/// Bootstrap statistics over examples (`stability`, `report`, `sweep`).
+struct StatisticsOptions: ParsableArguments {
+    @Option(help: "Bootstrap resamples over examples for confidence intervals and paired tests (0: none).")
+    var bootstrap: Int = ExampleStatistics.defaultResamples
+    @Option(help: "Seed of the bootstrap resamples.") var seed: UInt64 = ExampleStatistics.defaultSeed
+}
