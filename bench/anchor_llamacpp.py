@@ -2,7 +2,7 @@
 """Anchor: llama.cpp (through llama-cpp-python, built from source) on the F32 GGUF of the benchmark checkpoint, 2
 threads. Prefill: the 512-token prompt in one batch (logits of the last position only). Decode: greedy steps at
 batch 1 after the 128-token prompt, prefill not timed. Prints one JSON object.
-Usage: anchor_llamacpp.py MODEL.gguf PROMPTS.json [--steps N] [--threads T]"""
+Usage: anchor_llamacpp.py MODEL.gguf PROMPTS.json [--steps N] [--threads T] [--dtype F16]"""
 import argparse
 import json
 import time
@@ -18,6 +18,7 @@ def main():
     ap.add_argument("prompts")
     ap.add_argument("--steps", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dtype", default="F32", help="the GGUF's weight type, for the label")
     args = ap.parse_args()
     prompts = json.load(open(args.prompts))
     llm = Llama(model_path=args.gguf, n_ctx=1024, n_batch=512, n_ubatch=512, n_threads=args.threads,
@@ -44,7 +45,7 @@ def main():
     decode()  # warm-up
     d1 = min(decode() for _ in range(2))
     print(json.dumps({
-        "engine": f"llama.cpp via llama-cpp-python {llama_cpp.__version__}, F32 GGUF, {args.threads} threads",
+        "engine": f"llama.cpp via llama-cpp-python {llama_cpp.__version__}, {args.dtype} GGUF, {args.threads} threads",
         "prefill_tokens_per_second": len(prompts["prefill"]) / prefill_s,
         "decode1_tokens_per_second": args.steps / d1,
     }))

@@ -77,6 +77,7 @@ def ensure_prompts(ckpt):
     return json.load(open(path))
 
 
+LLAMACPP_DTYPES = ["F32", "F16"]
 KEYS = [("prefill_tokens_per_second", "prefill 512 tok, tokens/s"),
         ("decode1_tokens_per_second", "decode batch 1, tokens/s"),
         ("decode8_tokens_per_second", "decode batch 8, tokens/s")]
@@ -96,7 +97,6 @@ def main():
     skip = set(filter(None, args.skip.split(",")))
     ckpt = os.path.abspath(args.checkpoint)
     name = os.path.basename(ckpt.rstrip("/"))
-    gguf_path = os.path.join(BENCH, f"{name}-f32.gguf")
     prompts = ensure_prompts(ckpt)
     config = json.load(open(os.path.join(ckpt, "config.json")))
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads),
@@ -118,16 +118,21 @@ def main():
     if "llamacpp" not in skip:
         try:
             import llama_cpp  # noqa: F401
-            subprocess.run([sys.executable, "bench/make_gguf.py", ckpt, gguf_path], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
-            with open(os.path.join(BENCH, f"{name}-prompts.json"), "w") as f:
+            import gguf  # noqa: F401
+            prompts_path = os.path.join(BENCH, f"{name}-prompts.json")
+            with open(prompts_path, "w") as f:
                 json.dump(prompts, f)
-            engines.append(("llamacpp", lambda: run_json(
-                [sys.executable, "bench/anchor_llamacpp.py", gguf_path, os.path.join(BENCH, f"{name}-prompts.json"),
-                 "--steps", str(args.steps), "--threads", str(args.threads)], env=env)))
+            for dtype in LLAMACPP_DTYPES:
+                gguf_path = os.path.join(BENCH, f"{name}-{dtype.lower()}.gguf")
+                subprocess.run([sys.executable, "bench/make_gguf.py", ckpt, gguf_path, dtype.lower()], cwd=ROOT,
+                               check=True, stdout=subprocess.DEVNULL)
+                engines.append((f"llamacpp-{dtype.lower()}", lambda g=gguf_path, d=dtype: run_json(
+                    [sys.executable, "bench/anchor_llamacpp.py", g, prompts_path, "--steps", str(args.steps),
+                     "--threads", str(args.threads), "--dtype", d], env=env)))
         except ImportError:
-            notes.append("llama.cpp: llama-cpp-python is not installed (pip install llama-cpp-python: a from-source"
-                         " build of about 20 minutes on an idle 2-core machine; pip caches the wheel outside the repo)")
+            notes.append("llama.cpp: llama-cpp-python or gguf is not installed (pip install gguf llama-cpp-python:"
+                         " a from-source build of about 20 minutes on an idle 2-core machine; pip caches the wheel"
+                         " outside the repo)")
     # Interleaved: a burst of load on the machine hits every engine alike instead of one engine's whole series.
     for r in range(args.rounds):
         row = {"load_average": os.getloadavg()[0]}
@@ -145,7 +150,7 @@ def main():
     with open(os.path.join(BENCH, f"engine-results-{name}.json"), "w") as f:
         json.dump(results, f, indent=1)
 
-    k, t, l = med.get("kasane", {}), med.get("torch", {}), med.get("llamacpp", {})
+    k = med.get("kasane", {})
     loads = [row["load_average"] for row in results["rounds"]]
     print(f"Engine benchmark on {name}, {results['date']}, {args.threads} threads, {args.rounds} interleaved rounds,"
           f" load average {min(loads):.2f}–{max(loads):.2f} at round starts")
@@ -153,13 +158,19 @@ def main():
         d = results["doctor"]
         print(f"CPU {d['cpu']}; OpenBLAS core {d['blas_core']}; sgemm {d['sgemm']['gflops']} GFLOP/s")
     print()
-    print("| measure (median, range) | Kasane | torch fp32 | llama.cpp F32 | Kasane / torch | Kasane / llama.cpp |")
-    print("|---|---|---|---|---|---|")
+    columns = [("kasane", "Kasane"), ("torch", "torch fp32")] + [(f"llamacpp-{d.lower()}", f"llama.cpp {d}")
+                                                                   for d in LLAMACPP_DTYPES]
+    anchors = columns[1:]
+    print("| measure (median, range) | " + " | ".join(label for _, label in columns) + " | "
+          + " | ".join(f"Kasane / {label}" for _, label in anchors) + " |")
+    print("|---|" + "---|" * (len(columns) + len(anchors)))
     for key, label in KEYS:
-        series = {e: [row.get(e, {}).get(key) for row in results["rounds"]] for e, _ in engines}
-        kv, tv, lv = k.get(key), t.get(key), l.get(key)
-        print(f"| {label} | {fmt(kv)}{spread(series.get('kasane', []))} | {fmt(tv)}{spread(series.get('torch', []))}"
-              f" | {fmt(lv)}{spread(series.get('llamacpp', []))} | {ratio(kv, tv)} | {ratio(kv, lv)} |")
+        cells = []
+        for e, _ in columns:
+            series = [row.get(e, {}).get(key) for row in results["rounds"]]
+            cells.append(f"{fmt(med.get(e, {}).get(key))}{spread(series)}")
+        cells += [ratio(k.get(key), med.get(e, {}).get(key)) for e, _ in anchors]
+        print(f"| {label} | " + " | ".join(cells) + " |")
     kasane_rows = [row["kasane"] for row in results["rounds"] if "kasane" in row]
     if kasane_rows and "doctor" in results and kasane_rows[0].get("parameters"):
         # Prefill FLOPs ≈ 2 · non-embedding parameters · tokens (+ attention, small at 512), lm_head on one row only.

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Writes an F32 GGUF (llama architecture) of the benchmark checkpoint with the `gguf` package, the way llama.cpp's
+"""Writes an F32 or F16 GGUF (llama architecture) of the benchmark checkpoint with the `gguf` package, the way llama.cpp's
 convert_hf_to_gguf.py lays out a Llama: tensor names blk.N.*, q/k rows permuted to GGML's RoPE order, and an SPM
 ("llama") vocabulary of placeholder pieces with LLM-jp's special and byte-token layout (the benchmarks feed token
-ids, so the pieces' text never matters). Usage: make_gguf.py CHECKPOINT_DIR OUT.gguf"""
+ids, so the pieces' text never matters). Usage: make_gguf.py CHECKPOINT_DIR OUT.gguf [f32|f16]
+(F16 stores the matrices as F16 and the 1-D norm weights as F32, as convert_hf_to_gguf.py --outtype f16 does)"""
 import json
 import os
 import sys
@@ -19,6 +20,9 @@ def permute(w, n_head):
 
 def main():
     src, out = sys.argv[1], sys.argv[2]
+    outtype = sys.argv[3] if len(sys.argv) > 3 else "f32"
+    if outtype not in ("f32", "f16"):
+        sys.exit(f"make_gguf.py: output type must be f32 or f16, not {outtype}")
     if os.path.exists(out):
         print(f"{out}: exists")
         return
@@ -40,7 +44,7 @@ def main():
     w.add_rope_freq_base(float(theta))
     w.add_layer_norm_rms_eps(cfg["rms_norm_eps"])
     w.add_vocab_size(vocab)
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32 if outtype == "f32" else gguf.LlamaFileType.MOSTLY_F16)
 
     tokens, scores, types = [], [], []
     for i in range(vocab):
@@ -67,7 +71,8 @@ def main():
     w.add_add_bos_token(False)
 
     def put(name, t):
-        w.add_tensor(name, t.to(torch.float32).numpy().astype(np.float32))
+        a = t.to(torch.float32).numpy().astype(np.float32)
+        w.add_tensor(name, a.astype(np.float16) if outtype == "f16" and a.ndim == 2 else a)
 
     put("token_embd.weight", tensors["model.embed_tokens.weight"])
     for i in range(layers):
@@ -89,7 +94,7 @@ def main():
     w.write_tensors_to_file()
     w.close()
     os.rename(out + ".tmp", out)
-    print(f"{out}: F32 GGUF, {os.path.getsize(out):,} bytes")
+    print(f"{out}: {outtype.upper()} GGUF, {os.path.getsize(out):,} bytes")
 
 
 if __name__ == "__main__":
