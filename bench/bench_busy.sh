@@ -3,7 +3,8 @@
 # ../shared/evalsets-real, quiet vs beside two `nice -n 19` busy loops, in interleaved rounds; prints the medians
 # and their ratio (the performance issue's target: ≤ 1.25× the quiet time).
 # Env: MODEL (default .build-bench/llmjp150m, made by bench_engine.sh), TOKENIZER (default shared llm-jp-v3),
-#      MAX_SAMPLES (default 5), ROUNDS (default 5).
+#      MAX_SAMPLES (default 5), ROUNDS (default 5), SCRATCH (build folder, default .build). KASANE_BLAS_SPLIT=1 is
+#      passed through to kasane (OpenBLAS single-threaded, products split over Kasane's pool) for A/B runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${MODEL:-.build-bench/llmjp150m}
@@ -14,13 +15,15 @@ for d in ../shared ../../shared; do [ -d "$d/evalsets-real" ] && { EVALSETS="$d/
 [ -n "$EVALSETS" ] || { echo "shared/evalsets-real not found"; exit 1; }
 TOKENIZER=${TOKENIZER:-$(dirname "$EVALSETS")/reference/tokenizers/llm-jp-v3}
 [ -f "$MODEL/config.json" ] || python3 bench/make_bench_checkpoint.py "$MODEL"
-[ -x .build/release/kasane ] || swift build -c release --product kasane
+SCRATCH=${SCRATCH:-.build}
+KASANE=$SCRATCH/release/kasane
+[ -x "$KASANE" ] || swift build -c release --scratch-path "$SCRATCH" --product kasane
 OUT=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 once() {   # prints the wall seconds of one eval into a fresh store
   rm -rf "$OUT/db.sqlite"*
   local t0=$(date +%s.%N)
-  .build/release/kasane eval --model "$MODEL" --evalsets "$EVALSETS" --tokenizer "$TOKENIZER" --max-samples "$N" \
+  "$KASANE" eval --model "$MODEL" --evalsets "$EVALSETS" --tokenizer "$TOKENIZER" --max-samples "$N" \
       --quiet --db "$OUT/db.sqlite" >&2 || { echo "kasane eval failed" >&2; kill $$; }
   echo "$(date +%s.%N) - $t0" | bc -l
 }

@@ -18,6 +18,8 @@ if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
         if grep -q AuthenticAMD /proc/cpuinfo; then export OPENBLAS_CORETYPE=Zen; else export OPENBLAS_CORETYPE=Haswell; fi
     fi
 fi
+# Likewise its OpenBLAS threads sleep at once after a call instead of spinning on sched_yield (ensureFastCore).
+export OPENBLAS_THREAD_TIMEOUT=${OPENBLAS_THREAD_TIMEOUT:-4}
 # The Kasane side is a test that runs only when KASANE_COMET_BENCH_MODEL is set; it prints one JSON line.
 KASANE_COMET_BENCH_MODEL="$OUT" KASANE_COMET_BENCH_REPEAT="$REPEAT" \
     swift test -c release --scratch-path "$SCRATCH" --skip-build -Xswiftc -enable-testing \

@@ -20,17 +20,21 @@ struct LayerMix: Sendable {
         let w = weights[index]
         if w == 0 { return }
         let h = state.count / max(1, starts.last!)
-        for s in 0..<(starts.count - 1) {
-            let range = (starts[s] * h)..<(starts[s + 1] * h)
-            var shift: Float = 0, scale: Float = 1
-            if layerNorm { (shift, scale) = Self.normalization(state[range]) }
-            let factor = gamma * w * scale
-            for i in range { mix[i] += factor * (state[i] - shift) }
-        }
+        state.withUnsafeBufferPointer { sb in mix.withUnsafeMutableBufferPointer { mb in
+            parallelFor(0..<(starts.count - 1)) { s in
+                let range = (starts[s] * h)..<(starts[s + 1] * h)
+                let values = UnsafeBufferPointer(rebasing: sb[range])
+                var shift: Float = 0, scale: Float = 1
+                if layerNorm { (shift, scale) = Self.normalization(values) }
+                let factor = gamma * w * scale
+                let out = mb.baseAddress! + range.lowerBound
+                for i in 0..<values.count { out[i] += factor * (values[i] - shift) }
+            }
+        } }
     }
 
     /// Mean and `1 / sqrt(var + 1e-12)` over every element of one sequence, as COMET's `_layer_norm`.
-    private static func normalization(_ x: ArraySlice<Float>) -> (Float, Float) {
+    private static func normalization(_ x: UnsafeBufferPointer<Float>) -> (Float, Float) {
         let n = Float(x.count)
         var mean: Float = 0
         for v in x { mean += v }

@@ -10,8 +10,12 @@ struct Linear: Sendable {
 
     /// `rows` input vectors `[rows, inputs]` -> `[rows, outputs]`.
     func apply(_ x: [Float], rows: Int) -> [Float] {
-        var y = [Float](repeating: 0, count: rows * outputs)
-        for r in 0..<rows { for o in 0..<outputs { y[r * outputs + o] = bias[o] } }
+        var y = [Float](unsafeUninitializedCapacity: rows * outputs) { yp, count in
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<rows { (yp.baseAddress! + r * outputs).initialize(from: b.baseAddress!, count: outputs) }
+            }
+            count = rows * outputs
+        }
         x.withUnsafeBufferPointer { xp in
             weight.withUnsafeBufferPointer { wp in
                 y.withUnsafeMutableBufferPointer { yp in
@@ -30,19 +34,37 @@ struct LayerNorm: Sendable {
     let bias: [Float]
     let eps: Float
 
-    func apply(_ x: inout [Float], rows: Int) {
+    /// Normalizes each of the `rows` rows of `x`, after adding `residual` (same shape) when given: the post-LN
+    /// `LayerNorm(x + residual)` of a BERT layer in one pass, rows split across the pool.
+    func apply(_ x: inout [Float], rows: Int, adding residual: [Float]? = nil) {
         let n = weight.count
-        for r in 0..<rows {
-            let base = r * n
-            var mean: Float = 0
-            for i in 0..<n { mean += x[base + i] }
-            mean /= Float(n)
-            var variance: Float = 0
-            for i in 0..<n { let d = x[base + i] - mean; variance += d * d }
-            variance /= Float(n)
-            let scale = 1 / (variance + eps).squareRoot()
-            for i in 0..<n { x[base + i] = (x[base + i] - mean) * scale * weight[i] + bias[i] }
+        let rowsPerTask = max(1, 4096 / max(n, 1))
+        func run(_ add: UnsafePointer<Float>?) {
+            x.withUnsafeMutableBufferPointer { xb in weight.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                let xp = xb.baseAddress!, w = wb.baseAddress!, b = bb.baseAddress!
+                parallelFor(0..<((rows + rowsPerTask - 1) / rowsPerTask)) { task in
+                    for r in (task * rowsPerTask)..<min(rows, (task + 1) * rowsPerTask) {
+                        let row = xp + r * n
+                        if let add { for i in 0..<n { row[i] += add[r * n + i] } }
+                        normalizeRow(row, n: n, weight: w, bias: b)
+                    }
+                }
+            } } }
         }
+        if let residual { residual.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
+    }
+
+    @inline(__always)
+    private func normalizeRow(_ row: UnsafeMutablePointer<Float>, n: Int, weight: UnsafePointer<Float>,
+                              bias: UnsafePointer<Float>) {
+        var mean: Float = 0
+        for i in 0..<n { mean += row[i] }
+        mean /= Float(n)
+        var variance: Float = 0
+        for i in 0..<n { let d = row[i] - mean; variance += d * d }
+        variance /= Float(n)
+        let scale = 1 / (variance + eps).squareRoot()
+        for i in 0..<n { row[i] = (row[i] - mean) * scale * weight[i] + bias[i] }
     }
 }
 

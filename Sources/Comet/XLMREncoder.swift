@@ -57,15 +57,18 @@ struct XLMREncoder: Sendable {
         var starts = [0]
         for ids in batch { starts.append(starts.last! + ids.count) }
         var x = [Float](repeating: 0, count: starts.last! * h)
-        for (s, ids) in batch.enumerated() {
-            for (i, id) in ids.enumerated() {
-                let row = (starts[s] + i) * h
-                let position = config.padTokenId + 1 + i          // no padding inside one sequence
-                for j in 0..<h {
-                    x[row + j] = wordEmbeddings[id * h + j] + tokenTypeEmbedding[j] + positionEmbeddings[position * h + j]
+        let firstPosition = config.padTokenId + 1                 // no padding inside one sequence
+        wordEmbeddings.withUnsafeBufferPointer { words in positionEmbeddings.withUnsafeBufferPointer { positions in
+            tokenTypeEmbedding.withUnsafeBufferPointer { type in x.withUnsafeMutableBufferPointer { xp in
+                parallelFor(0..<batch.count) { s in
+                    for (i, id) in batch[s].enumerated() {
+                        let row = xp.baseAddress! + (starts[s] + i) * h
+                        let word = words.baseAddress! + id * h, position = positions.baseAddress! + (firstPosition + i) * h
+                        for j in 0..<h { row[j] = word[j] + type[j] + position[j] }
+                    }
                 }
-            }
-        }
+            } }
+        } }
         embeddingNorm.apply(&x, rows: starts.last!)
         visit(0, x, starts)
         for (l, layer) in layers.enumerated() {
@@ -75,36 +78,49 @@ struct XLMREncoder: Sendable {
     }
 
     private func apply(_ layer: Layer, _ x: [Float], starts: [Int]) -> [Float] {
-        let h = config.hiddenSize, heads = config.heads, d = h / heads, rows = starts.last!
+        let h = config.hiddenSize, rows = starts.last!
         let q = layer.query.apply(x, rows: rows), k = layer.key.apply(x, rows: rows), v = layer.value.apply(x, rows: rows)
         var context = [Float](repeating: 0, count: rows * h)
-        let longest = zip(starts.dropFirst(), starts).map { $0 - $1 }.max() ?? 0
-        var scores = [Float](repeating: 0, count: longest * longest)
-        let scale = 1 / Float(d).squareRoot()
         q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
-            context.withUnsafeMutableBufferPointer { cp in scores.withUnsafeMutableBufferPointer { sp in
-                for s in 0..<(starts.count - 1) {
-                    let t = starts[s + 1] - starts[s], base = starts[s] * h
-                    for head in 0..<heads {
-                        let off = base + head * d
-                        // scores = q_h k_h^T * scale over this sequence's rows (stride h)
-                        BLAS.sgemm(transB: true, m: t, n: t, k: d, alpha: scale, a: qp.baseAddress! + off, lda: h,
-                                   b: kp.baseAddress! + off, ldb: h, c: sp.baseAddress!)
-                        for r in 0..<t { softmaxInPlace(UnsafeMutableBufferPointer(start: sp.baseAddress! + r * t, count: t)) }
-                        BLAS.sgemm(m: t, n: d, k: t, a: sp.baseAddress!, b: vp.baseAddress! + off, ldb: h,
-                                   c: cp.baseAddress! + off, ldc: h)
-                    }
-                }
-            } }
+            context.withUnsafeMutableBufferPointer { cp in
+                attend(q: qp.baseAddress!, k: kp.baseAddress!, v: vp.baseAddress!, context: cp.baseAddress!, starts: starts)
+            }
         } } }
         var attended = layer.attentionOutput.apply(context, rows: rows)
-        for i in attended.indices { attended[i] += x[i] }
-        layer.attentionNorm.apply(&attended, rows: rows)
+        layer.attentionNorm.apply(&attended, rows: rows, adding: x)
         var inner = layer.intermediate.apply(attended, rows: rows)
-        inner.withUnsafeMutableBufferPointer { geluInPlace($0) }
+        inner.withUnsafeMutableBufferPointer { parallelGELU($0) }
         var out = layer.output.apply(inner, rows: rows)
-        for i in out.indices { out[i] += attended[i] }
-        layer.outputNorm.apply(&out, rows: rows)
+        layer.outputNorm.apply(&out, rows: rows, adding: attended)
         return out
+    }
+
+    /// Self-attention within each sequence, one (sequence, head) pair per pool task, longest sequences first so
+    /// the last tasks are short: `context_h = softmax(q_h k_hᵀ / √d) v_h` over that sequence's rows (stride h).
+    private func attend(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                        context: UnsafeMutablePointer<Float>, starts: [Int]) {
+        let h = config.hiddenSize, heads = config.heads, d = h / heads
+        let scale = 1 / Float(d).squareRoot()
+        let lengths: [Int] = zip(starts.dropFirst(), starts).map { $0 - $1 }
+        let order: [Int] = lengths.indices.sorted { lengths[$0] > lengths[$1] }
+        parallelFor(0..<(order.count * heads)) { task in
+            let s = order[task / heads], head = task % heads
+            let t = starts[s + 1] - starts[s], off = starts[s] * h + head * d
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: t * t) { scores in
+                let sp = scores.baseAddress!
+                BLAS.sgemm(transB: true, m: t, n: t, k: d, alpha: scale, a: q + off, lda: h, b: k + off, ldb: h, c: sp)
+                for r in 0..<t { softmaxInPlace(UnsafeMutableBufferPointer(start: sp + r * t, count: t)) }
+                BLAS.sgemm(m: t, n: d, k: t, a: sp, b: v + off, ldb: h, c: context + off, ldc: h)
+            }
+        }
+    }
+}
+
+/// GELU in place, split across the pool.
+private func parallelGELU(_ x: UnsafeMutableBufferPointer<Float>) {
+    let piece = 1 << 14
+    parallelFor(0..<((x.count + piece - 1) / piece)) { p in
+        let lo = p * piece
+        geluInPlace(UnsafeMutableBufferPointer(rebasing: x[lo..<min(x.count, lo + piece)]))
     }
 }

@@ -17,11 +17,13 @@ public enum Parallel {
     /// Threads used by `parallelFor`, caller included: the process's CPU allocation (`CPUAllocation.current`).
     public static var threadCount: Int { WorkerPool.shared.threadCount }
 
-    /// Starts the pool and gives OpenBLAS the same thread count (call once at start; later calls do nothing new).
+    /// Starts the pool and gives OpenBLAS the same thread count, or 1 with `BLAS.splitsOverPool` (call once at
+    /// start; later calls do nothing new).
     public static func start() { _ = WorkerPool.shared }
 }
 
 /// A non-escaping closure made storable for the duration of one `run`; the pool never keeps it past that.
+/// `next` is guarded by the pool's mutex.
 private final class Job: @unchecked Sendable {
     let body: (Int) -> Void
     let end: Int
@@ -30,12 +32,19 @@ private final class Job: @unchecked Sendable {
     init(body: @escaping (Int) -> Void, range: Range<Int>, chunk: Int) {
         self.body = body; self.end = range.upperBound; self.chunk = chunk; self.next = range.lowerBound
     }
+    var hasWork: Bool { next < end }
 }
 
+/// The caller publishes a job, wakes the workers and takes chunks itself. When no chunk is left it withdraws the
+/// job and waits only for the workers that joined it (`joined`), never for a worker that has not woken yet: beside
+/// a busy process, the kernel may let that process finish its slice before a woken worker gets the core, and the
+/// caller would stall even though it did all the work. A worker that wakes late finds the job withdrawn (or a
+/// newer one) and goes back to sleep; it can touch a job's body only after joining it, under the mutex, while the
+/// job still had chunks left, so never after `run` has returned.
 final class WorkerPool: @unchecked Sendable {
     static let shared: WorkerPool = {
         let threads = CPUAllocation.current.threads
-        BLAS.threadCount = threads
+        BLAS.threadCount = BLAS.splitsOverPool ? 1 : threads
         return WorkerPool(threads: threads)
     }()
 
@@ -47,7 +56,8 @@ final class WorkerPool: @unchecked Sendable {
     private var busy = false
     private var generation: UInt64 = 0
     private var job: Job?
-    private var running = 0
+    /// Workers holding a reference to `job` (joined and not yet left).
+    private var joined = 0
 
     init(threads: Int) {
         threadCount = max(1, threads)
@@ -78,13 +88,12 @@ final class WorkerPool: @unchecked Sendable {
             pthread_mutex_lock(mutex)
             job = current
             generation &+= 1
-            running = threadCount - 1
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
             drain(current)
             pthread_mutex_lock(mutex)
-            while running > 0 { pthread_cond_wait(done, mutex) }
-            job = nil
+            job = nil                 // no worker can join from here on
+            while joined > 0 { pthread_cond_wait(done, mutex) }
             busy = false
             pthread_mutex_unlock(mutex)
         }
@@ -103,29 +112,30 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Drains the published job and drops every reference to it before returning: `run` checks, once `running`
-    /// reaches 0, that nothing still holds its non-escaping body (a local kept alive to the end of the worker's
-    /// loop iteration tripped that check in debug builds).
+    /// Joins the published job if it still has chunks, drains it, and drops every reference to it before
+    /// returning: `run` checks, once `joined` reaches 0, that nothing still holds its non-escaping body (a local
+    /// kept alive to the end of the worker's loop iteration tripped that check in debug builds). Called and
+    /// returns with `mutex` held; true if it joined (the caller then leaves, still under the mutex).
     @inline(never)
-    private func drainPublishedJob() {
-        pthread_mutex_lock(mutex)
-        let current = job
+    private func joinPublishedJob() -> Bool {
+        guard let current = job, current.hasWork else { return false }
+        joined += 1
         pthread_mutex_unlock(mutex)
-        if let current { drain(current) }
+        drain(current)
+        pthread_mutex_lock(mutex)
+        return true
     }
 
     private func workerLoop() {
         var seen: UInt64 = 0
+        pthread_mutex_lock(mutex)
         while true {
-            pthread_mutex_lock(mutex)
             while generation == seen { pthread_cond_wait(wake, mutex) }
             seen = generation
-            pthread_mutex_unlock(mutex)
-            drainPublishedJob()
-            pthread_mutex_lock(mutex)
-            running -= 1
-            if running == 0 { pthread_cond_signal(done) }
-            pthread_mutex_unlock(mutex)
+            if joinPublishedJob() {
+                joined -= 1
+                if joined == 0 { pthread_cond_signal(done) }
+            }
         }
     }
 }

@@ -12,20 +12,46 @@ public func panelGemm(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix
     for block in w.blocks {
         defer { rowOffset += block.rows }
         if w.dtype == .f32 {
-            BLAS.sgemm(transB: true, m: m, n: block.rows, k: k, a: a, lda: lda,
-                       b: block.base.assumingMemoryBound(to: Float.self), ldb: k, beta: beta,
-                       c: c + rowOffset, ldc: ldc)
+            let weights = block.base.assumingMemoryBound(to: Float.self)
+            forWeightRowPieces(block.rows) { rows in
+                BLAS.sgemm(transB: true, m: m, n: rows.count, k: k, a: a, lda: lda, b: weights + rows.lowerBound * k,
+                           ldb: k, beta: beta, c: c + rowOffset + rows.lowerBound, ldc: ldc)
+            }
             continue
         }
         let step = panelRows(cols: k)
         var lo = 0
         while lo < block.rows {
             let n = min(step, block.rows - lo)
-            widenRows(w, block: block, from: lo, count: n, into: panel, level: level)
-            BLAS.sgemm(transB: true, m: m, n: n, k: k, a: a, lda: lda, b: panel, ldb: k, beta: beta,
-                       c: c + rowOffset + lo, ldc: ldc)
+            if BLAS.splitsOverPool {
+                // Each piece widens its own rows and multiplies them at once, while they are in cache.
+                forWeightRowPieces(n) { rows in
+                    let piece = panel + rows.lowerBound * k
+                    kasane_widen(level.rawValue, w.dtype.rawValue, w.row(lo + rows.lowerBound, of: block),
+                                 rows.count * k, piece)
+                    BLAS.sgemm(transB: true, m: m, n: rows.count, k: k, a: a, lda: lda, b: piece, ldb: k, beta: beta,
+                               c: c + rowOffset + lo + rows.lowerBound, ldc: ldc)
+                }
+            } else {
+                widenRows(w, block: block, from: lo, count: n, into: panel, level: level)
+                BLAS.sgemm(transB: true, m: m, n: n, k: k, a: a, lda: lda, b: panel, ldb: k, beta: beta,
+                           c: c + rowOffset + lo, ldc: ldc)
+            }
             lo += n
         }
+    }
+}
+
+/// With `BLAS.splitsOverPool`, runs `body` on pieces of `0..<count` weight rows (multiples of 64, several per
+/// thread so a thread that is late beside other processes leaves its share to the others); otherwise once on all
+/// of them, for OpenBLAS's own threads.
+private func forWeightRowPieces(_ count: Int, body: (Range<Int>) -> Void) {
+    let threads = Parallel.threadCount
+    guard BLAS.splitsOverPool, threads > 1, count > 64 else { body(0..<count); return }
+    let share = (count + 4 * threads - 1) / (4 * threads)
+    let per = max(1, (share + 63) / 64) * 64
+    parallelFor(0..<((count + per - 1) / per)) { p in
+        body((p * per)..<min(count, (p + 1) * per))
     }
 }
 
