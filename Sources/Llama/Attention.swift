@@ -21,35 +21,52 @@ extension LlamaModel {
 
     private func attendWithGemm(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
                                 segment s: PassSegment, cache: KVCache, layer: Int, workspace: Workspace) {
-        let hd = config.headDim, heads = config.numHeads, group = heads / config.numKVHeads
-        let outStride = heads * hd
+        let hd = config.headDim, group = config.numHeads / config.numKVHeads
+        let outStride = config.numHeads * hd
         let scale = 1 / Float(hd).squareRoot()
         let blockRows = 128
         let keysTotal = s.start + s.count
         let scores = workspace.buffer(.scores, count: min(blockRows, s.count) * keysTotal)
-        for head in 0..<heads {
-            let keys = cache.keys(s.sequence, layer: layer, head: head / group)
-            let values = cache.values(s.sequence, layer: layer, head: head / group)
-            var first = 0
-            while first < s.count {
-                let n = min(blockRows, s.count - first)
-                let visible = s.start + first + n  // keys the last row of the block sees
-                let q = qkv + (s.rowOffset + first) * qkvStride + head * hd
-                gemmTransposedB(m: n, n: visible, k: hd, alpha: scale, a: q, lda: qkvStride, b: keys, ldb: hd,
-                                beta: 0, c: scores, ldc: visible)
-                let sp = scores
-                let blockStart = s.start + first
-                forRows(n, costPerRow: visible) { i in
-                    let row = sp + i * visible
-                    let seen = blockStart + i + 1
-                    softmaxInPlace(UnsafeMutableBufferPointer(start: row, count: seen))
-                    if seen < visible { (row + seen).update(repeating: 0, count: visible - seen) }
+        for kvHead in 0..<config.numKVHeads {
+            let (keys, values) = contiguousKeysValues(cache.rows(s.sequence, layer: layer, head: kvHead),
+                                                      count: keysTotal, workspace: workspace)
+            for head in (kvHead * group)..<((kvHead + 1) * group) {
+                var first = 0
+                while first < s.count {
+                    let n = min(blockRows, s.count - first)
+                    let visible = s.start + first + n  // keys the last row of the block sees
+                    let q = qkv + (s.rowOffset + first) * qkvStride + head * hd
+                    gemmTransposedB(m: n, n: visible, k: hd, alpha: scale, a: q, lda: qkvStride, b: keys, ldb: hd,
+                                    beta: 0, c: scores, ldc: visible)
+                    let sp = scores
+                    let blockStart = s.start + first
+                    forRows(n, costPerRow: visible) { i in
+                        let row = sp + i * visible
+                        let seen = blockStart + i + 1
+                        softmaxInPlace(UnsafeMutableBufferPointer(start: row, count: seen))
+                        if seen < visible { (row + seen).update(repeating: 0, count: visible - seen) }
+                    }
+                    gemm(m: n, n: hd, k: visible, a: sp, lda: visible, b: values, ldb: hd, beta: 0,
+                         c: out + (s.rowOffset + first) * outStride + head * hd, ldc: outStride)
+                    first += n
                 }
-                gemm(m: n, n: hd, k: visible, a: sp, lda: visible, b: values, ldb: hd, beta: 0,
-                     c: out + (s.rowOffset + first) * outStride + head * hd, ldc: outStride)
-                first += n
             }
         }
+    }
+
+    /// Keys and values of positions `0..<count` as two contiguous `[count][headDim]` blocks, so that Q·Kᵀ and P·V
+    /// stay one GEMM each over all of them (split calls would sum in another order): the sequence's own rows when
+    /// it has no shared prefix, else a gathered copy in the workspace (scratch of this call, not of the sequence).
+    private func contiguousKeysValues(_ rows: KVRows, count: Int,
+                                      workspace: Workspace) -> (keys: UnsafePointer<Float>, values: UnsafePointer<Float>) {
+        guard rows.sharedCount > 0 else { return (UnsafePointer(rows.keys), UnsafePointer(rows.values)) }
+        let hd = config.headDim, shared = rows.sharedCount * hd, own = (count - rows.sharedCount) * hd
+        let keys = workspace.buffer(.gatheredKeysValues, count: 2 * count * hd), values = keys + count * hd
+        keys.update(from: rows.sharedKeys, count: shared)
+        (keys + shared).update(from: rows.keys, count: own)
+        values.update(from: rows.sharedValues, count: shared)
+        (values + shared).update(from: rows.values, count: own)
+        return (UnsafePointer(keys), UnsafePointer(values))
     }
 
     private func attendWithLoops(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
@@ -67,16 +84,19 @@ extension LlamaModel {
             var item = worker
             while item < items {
                 let s = segments[item / heads], head = item % heads
-                let keys = cache.keys(s.sequence, layer: layer, head: head / group)
-                let values = cache.values(s.sequence, layer: layer, head: head / group)
+                let kv = cache.rows(s.sequence, layer: layer, head: head / group)
+                let shared = kv.sharedCount
                 for i in 0..<s.count {
                     let q = qkv + (s.rowOffset + i) * qkvStride + head * hd
                     let seen = s.start + i + 1
-                    for t in 0..<seen { scores[t] = dot(q, keys + t * hd, hd) * scale }
+                    // Shared-prefix positions, then the sequence's own: the same positions in the same order.
+                    for t in 0..<shared { scores[t] = dot(q, kv.sharedKeys + t * hd, hd) * scale }
+                    for t in shared..<seen { scores[t] = dot(q, kv.keys + (t - shared) * hd, hd) * scale }
                     softmaxInPlace(UnsafeMutableBufferPointer(start: scores, count: seen))
                     let o = out + (s.rowOffset + i) * outStride + head * hd
                     o.update(repeating: 0, count: hd)
-                    for t in 0..<seen { axpy(scores[t], values + t * hd, o, hd) }
+                    for t in 0..<shared { axpy(scores[t], kv.sharedValues + t * hd, o, hd) }
+                    for t in shared..<seen { axpy(scores[t], kv.values + (t - shared) * hd, o, hd) }
                 }
                 item += workers
             }

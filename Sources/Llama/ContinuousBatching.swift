@@ -14,7 +14,8 @@ extension LlamaModel {
     /// the other slots' decoding tokens. `onFinish(request, output)` is called once per request, in completion order.
     ///
     /// Stopping, prefix reuse, log-probabilities and continuation scoring are as in `generateGreedy`: a request with
-    /// a continuation is scored after its generation on its own slot (cut back to the prompt).
+    /// a continuation is scored after its generation on its own slot (cut back to the prompt). A slot reads the
+    /// prefix cache's positions in place and holds only its request's own positions after them.
     public func generateContinuously(_ requests: [GreedyRequest], slots: Int, prefix: PrefixCache?,
                                      eosTokenIds: Set<Int>, vocabularyLimit: Int? = nil, logprobs: Bool,
                                      stats: inout GenerationStats,
@@ -50,7 +51,9 @@ extension LlamaModel {
         }
         guard !queue.isEmpty else { return }
         let slotCount = min(slots, queue.count)
-        let capacity = queue.map(positions).max() ?? 0
+        // A slot refers to the prefix cache's positions instead of copying them, so it holds only the rest.
+        let reused = requests.map { r in prefix.map { $0.reusableLength(for: r.prompt) } ?? 0 }
+        let capacity = queue.map { positions($0) - reused[$0] }.max() ?? 0
         let cache = makeCache(capacities: [Int](repeating: capacity, count: slotCount))
         var work: [SlotWork?] = [SlotWork?](repeating: nil, count: slotCount)
         var nextInQueue = 0
@@ -86,16 +89,13 @@ extension LlamaModel {
                     nextInQueue += 1
                     outputs[r] = fresh(r)
                     let prompt = requests[r].prompt
+                    let shared = reused[r]
                     cache.reset(sequence: slot)
-                    var reused = 0
-                    if let p = prefix {
-                        reused = p.reusableLength(for: prompt)
-                        if reused > 0 { cache.copyPrefix(from: p.cache, sequence: 0, into: slot, count: reused) }
-                    }
-                    stats.reusedPrefixTokens += reused
-                    stats.prefillTokens += prompt.count - reused
-                    promptRows += prompt.count - reused
-                    chunks.append(SequenceChunk(sequence: slot, tokens: Array(prompt[reused...])))
+                    if let p = prefix, shared > 0 { cache.share(prefixOf: p.cache, sequence: 0, count: shared, into: slot) }
+                    stats.reusedPrefixTokens += shared
+                    stats.prefillTokens += prompt.count - shared
+                    promptRows += prompt.count - shared
+                    chunks.append(SequenceChunk(sequence: slot, tokens: Array(prompt[shared...])))
                     prefilled.insert(slot)
                     work[slot] = .generating(request: r, feed: -1)
                     continue

@@ -85,9 +85,9 @@ extension LlamaModel {
             }
             added[c.sequence] += c.tokens.count
         }
-        for s in 0..<cache.batch where cache.lengths[s] + added[s] > cache.capacities[s] {
-            throw LlamaError.invalidRequest(
-                "sequence \(s): \(cache.lengths[s] + added[s]) positions exceed the KV cache capacity \(cache.capacities[s])")
+        for s in 0..<cache.batch where cache.ownLength(s) + added[s] > cache.capacities[s] {
+            throw LlamaError.invalidRequest("sequence \(s): \(cache.ownLength(s) + added[s]) positions (after a shared"
+                + " prefix of \(cache.sharedLength(s))) exceed the KV cache capacity \(cache.capacities[s])")
         }
     }
 
@@ -232,8 +232,10 @@ extension LlamaModel {
             let row = qkv + r * rowStride
             let s = sequences[r], p = positions[r]
             for g in 0..<kvHeads {
-                (cache.keys(s, layer: layer, head: g) + p * hd).update(from: row + kOffset + g * hd, count: hd)
-                (cache.values(s, layer: layer, head: g) + p * hd).update(from: row + vOffset + g * hd, count: hd)
+                let kv = cache.rows(s, layer: layer, head: g)
+                let own = (p - kv.sharedCount) * hd  // new positions always follow the shared prefix
+                (kv.keys + own).update(from: row + kOffset + g * hd, count: hd)
+                (kv.values + own).update(from: row + vOffset + g * hd, count: hd)
             }
         }
     }

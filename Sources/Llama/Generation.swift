@@ -45,7 +45,7 @@ public struct GenerationStats: Sendable, Equatable {
 }
 
 /// The KV cache of a shared prompt prefix (e.g. the few-shot part common to every prompt of a dataset),
-/// computed once and copied into each request that starts with (part of) it.
+/// computed once and read in place (never copied, never written again) by each request that starts with (part of) it.
 public struct PrefixCache: @unchecked Sendable {
     public let tokens: [Int]
     let cache: KVCache

@@ -1,14 +1,26 @@
 /// Keys (after RoPE) and values of every layer for a batch of sequences. Each sequence owns one buffer laid out
 /// `[layer][K, V][kvHead][capacity][headDim]`, so the keys of one head are contiguous for the attention dot products.
+///
+/// A sequence may start with a shared prefix: positions `0..<n` read, never written, from another cache (a
+/// `PrefixCache`'s), held by reference. Its own buffer then holds only the positions after them, so a prompt that
+/// starts with the few-shot prefix costs memory for its suffix and generation only.
 public final class KVCache: @unchecked Sendable {
     public let numLayers: Int
     public let numKVHeads: Int
     public let headDim: Int
-    /// Positions each sequence can hold.
+    /// Positions each sequence can hold in its own buffer (after its shared prefix, if any).
     public let capacities: [Int]
-    /// Positions filled so far, per sequence.
+    /// Positions filled so far, per sequence (its shared prefix included).
     public internal(set) var lengths: [Int]
     private let storage: [FloatStorage]
+    private var shared: [SharedPrefix?]
+
+    /// The first `count` positions of `cache`'s sequence `sequence`, read in place.
+    private struct SharedPrefix {
+        let cache: KVCache
+        let sequence: Int
+        let count: Int
+    }
 
     init(numLayers: Int, numKVHeads: Int, headDim: Int, capacities: [Int]) {
         self.numLayers = numLayers
@@ -16,43 +28,65 @@ public final class KVCache: @unchecked Sendable {
         self.headDim = headDim
         self.capacities = capacities
         lengths = [Int](repeating: 0, count: capacities.count)
+        shared = [SharedPrefix?](repeating: nil, count: capacities.count)
         storage = capacities.map { FloatStorage(count: numLayers * 2 * numKVHeads * max($0, 0) * headDim) }
     }
 
     public var batch: Int { capacities.count }
 
-    /// Bytes held by the cache.
+    /// Bytes held by the cache (shared prefixes belong to their own cache and are not counted).
     public var byteCount: Int { storage.reduce(0) { $0 + $1.count * MemoryLayout<Float>.size } }
 
-    /// Forgets the contents of one sequence (its buffer is reused).
-    public func reset(sequence: Int) { lengths[sequence] = 0 }
+    /// Bytes one position of one sequence takes (keys and values of every layer).
+    public var bytesPerPosition: Int { numLayers * 2 * numKVHeads * headDim * MemoryLayout<Float>.size }
+
+    /// Positions of `sequence` read from a shared prefix (0 without one).
+    public func sharedLength(_ sequence: Int) -> Int { shared[sequence]?.count ?? 0 }
+
+    /// Positions of `sequence` held in its own buffer.
+    func ownLength(_ sequence: Int) -> Int { lengths[sequence] - sharedLength(sequence) }
+
+    /// Forgets the contents of one sequence, its shared prefix included (its buffer is reused).
+    public func reset(sequence: Int) {
+        lengths[sequence] = 0
+        shared[sequence] = nil
+    }
 
     /// Keeps the first `count` positions of one sequence (later ones are overwritten by what is fed next).
     func reset(sequence: Int, keeping count: Int) {
-        precondition(count <= lengths[sequence])
+        precondition(count <= lengths[sequence] && count >= sharedLength(sequence))
         lengths[sequence] = count
     }
 
-    @inline(__always)
-    func keys(_ sequence: Int, layer: Int, head: Int) -> UnsafeMutablePointer<Float> {
-        storage[sequence].pointer + ((layer * 2) * numKVHeads + head) * capacities[sequence] * headDim
-    }
-
-    @inline(__always)
-    func values(_ sequence: Int, layer: Int, head: Int) -> UnsafeMutablePointer<Float> {
-        storage[sequence].pointer + ((layer * 2 + 1) * numKVHeads + head) * capacities[sequence] * headDim
-    }
-
-    /// Copies the first `count` positions of `source`'s sequence `from` into this cache's sequence `to`.
-    func copyPrefix(from source: KVCache, sequence from: Int, into to: Int, count: Int) {
-        precondition(count <= source.lengths[from] && count <= capacities[to])
-        let n = count * headDim
-        for layer in 0..<numLayers {
-            for head in 0..<numKVHeads {
-                keys(to, layer: layer, head: head).update(from: source.keys(from, layer: layer, head: head), count: n)
-                values(to, layer: layer, head: head).update(from: source.values(from, layer: layer, head: head), count: n)
-            }
-        }
+    /// Makes the first `count` positions of `source`'s sequence `from` the start of this cache's (empty) sequence
+    /// `to`, by reference: nothing is copied, and `source` must not change while `to` uses it.
+    func share(prefixOf source: KVCache, sequence from: Int, count: Int, into to: Int) {
+        precondition(lengths[to] == 0 && count <= source.lengths[from] && source.sharedLength(from) == 0)
+        precondition(source.numLayers == numLayers && source.numKVHeads == numKVHeads && source.headDim == headDim)
+        shared[to] = count > 0 ? SharedPrefix(cache: source, sequence: from, count: count) : nil
         lengths[to] = count
     }
+
+    /// Where one layer and KV head of `sequence` keeps its keys and values.
+    @inline(__always)
+    func rows(_ sequence: Int, layer: Int, head: Int) -> KVRows {
+        let own = storage[sequence].pointer + ((layer * 2) * numKVHeads + head) * capacities[sequence] * headDim
+        let ownValues = own + numKVHeads * capacities[sequence] * headDim
+        guard let prefix = shared[sequence] else {
+            return KVRows(sharedCount: 0, sharedKeys: own, sharedValues: ownValues, keys: own, values: ownValues)
+        }
+        let source = prefix.cache.rows(prefix.sequence, layer: layer, head: head)
+        return KVRows(sharedCount: prefix.count, sharedKeys: source.keys, sharedValues: source.values,
+                      keys: own, values: ownValues)
+    }
+}
+
+/// The keys and values of one sequence, layer and KV head: positions `0..<sharedCount` at `sharedKeys`/`sharedValues`
+/// (read-only, another cache's), position `sharedCount + i` at row `i` of `keys`/`values` (`headDim` floats a row).
+struct KVRows {
+    let sharedCount: Int
+    let sharedKeys: UnsafePointer<Float>
+    let sharedValues: UnsafePointer<Float>
+    let keys: UnsafeMutablePointer<Float>
+    let values: UnsafeMutablePointer<Float>
 }
