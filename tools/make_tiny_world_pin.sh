@@ -15,9 +15,15 @@
 # whose teacher-forced rows shared OpenBLAS calls with other samples' rows; they are now what batch 1 gives (main at
 # --batch-size 1 already gave these): 76 gold_logprob values moved by at most 1.7e-7 relative, and the dataset rows'
 # goldLogprob* fields of stability.json with them; everything else identical.
+# And once when the pin became independent of the CPU: it had been made on an AVX-512 Intel machine (OpenBLAS SkylakeX,
+# Kasane's AVX-512 kernels, 2 threads) and failed on AMD EPYC (Zen) machines, whose kernels sum in another order, so the
+# trained weights differed in their last bits. Every step now runs on the AVX2 kernels and one thread; re-made on an AMD
+# EPYC, where the default settings (Zen, 2 threads) give other bits again. Nothing else changed.
 # Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
 # Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
 set -euo pipefail
+# The same kernels on every x86-64 machine with AVX2+FMA (see pinnedNumerics in TinyWorldPinTests.swift).
+export OPENBLAS_CORETYPE=Haswell KASANE_KERNEL=avx2 KASANE_THREADS=1 OPENBLAS_NUM_THREADS=1
 cd "$(dirname "$0")/.."
 kasane=$(realpath "${1:-.build/release/kasane}")
 fixture=$PWD/Tests/TrajectoryTests/Fixtures/tiny-world-pin

@@ -5,6 +5,11 @@ import Testing
 /// recipe), evaluates them, builds the window-2 ensemble and the stability table; what it stores and reports must
 /// equal Fixtures/tiny-world-pin/ byte for byte. Those files are a regression snapshot made by Kasane itself
 /// (tools/make_tiny_world_pin.sh, whose steps this test repeats), not reference values.
+///
+/// The snapshot must not depend on the CPU the suite runs on: OpenBLAS picks other sgemm kernels on AVX-512 Intel
+/// (SkylakeX) than on AVX2 or AMD (Haswell, Zen), and Kasane's own kernels have an AVX-512 variant, and each sums in
+/// its own order, so trained weights and log-probs would differ in their last bits from machine to machine. The pin
+/// therefore runs every step on the AVX2 kernels of both libraries and one thread (`pinnedNumerics`).
 @Test(.timeLimit(.minutes(10)))
 func tinyWorldPredictionsScoresAndStabilityAreUnchanged() throws {
     let fixture = (Repo.root as NSString).appendingPathComponent("Tests/TrajectoryTests/Fixtures/tiny-world-pin")
@@ -23,7 +28,7 @@ func tinyWorldPredictionsScoresAndStabilityAreUnchanged() throws {
         ["export", "--db", db, "--format", "jsonl", "--output", dir.file("export")],
     ]
     for arguments in steps {
-        try #require(try KasaneBinary.run(arguments) == 0, "kasane \(arguments[0]) failed")
+        try #require(try KasaneBinary.run(arguments, environment: pinnedNumerics) == 0, "kasane \(arguments[0]) failed")
     }
     for file in ["export/predictions.jsonl", "export/scores.jsonl", "export/aggregates.jsonl", "stability.json"] {
         let produced = try String(contentsOfFile: dir.file(file), encoding: .utf8)
@@ -33,3 +38,8 @@ func tinyWorldPredictionsScoresAndStabilityAreUnchanged() throws {
         #expect(produced == pinned, "\(name) differs from the pin (rerun tools/make_tiny_world_pin.sh only for an intended change)")
     }
 }
+
+/// The kernel choices the pin is made with, available on every x86-64 machine with AVX2+FMA (keep in step with
+/// tools/make_tiny_world_pin.sh).
+let pinnedNumerics = ["OPENBLAS_CORETYPE": "Haswell", "KASANE_KERNEL": "avx2", "KASANE_THREADS": "1",
+                      "OPENBLAS_NUM_THREADS": "1"]
