@@ -77,3 +77,15 @@ import Testing
     #expect(try counts() == before)  // nothing evaluated, averaged or voted again
     #expect(again.stability.sweep.map { "\($0.shortName)\($0.window):\($0.summary.steps)" } == rows)
 }
+
+/// Neither `--steps` nor `--last-fraction`: the sweep's span is the run's last fifth (2 of 10 checkpoints here),
+/// announced before anything is evaluated (the missing evalsets stop it right after).
+@Test func sweepSpanDefaultsToTheLastFifth() throws {
+    let dir = try TempDir("kasane-sweep"); defer { dir.cleanup() }
+    for step in stride(from: 100, through: 1000, by: 100) { try writeFakeCheckpoint(dir.file("run/checkpoint-\(step)")) }
+    let request = SweepRequest(checkpoints: dir.file("run"), evalsets: dir.file("no-evalsets"), evalOptions: EvalOptions(),
+                               db: dir.file("r.sqlite"), windows: [2])
+    var said: [String] = []
+    #expect(throws: (any Error).self) { try WindowSweep.run(request) { said.append($0) } }
+    #expect(said == ["raw checkpoints: steps 900–1000 (2)"])
+}
