@@ -20,6 +20,7 @@ extension StepRange: ParsedArgument {}
 extension StepList: ParsedArgument {}
 extension LastFraction: ParsedArgument {}
 extension TokenIds: ParsedArgument {}
+extension NameList: ParsedArgument {}
 
 /// `--dtype`: the storage dtype of averaged weights, in safetensors' or torch's spelling.
 extension DType: ExpressibleByArgument {
