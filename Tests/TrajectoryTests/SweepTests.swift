@@ -66,6 +66,9 @@ import Testing
     #expect((costs["raw1"]?.peakBytes ?? 0) > 1_000_000)
     #endif
     #expect(first.stability.sweep.first { $0.method == .average }?.levelStatistics?["NLI"] != nil)
+    #expect(first.text.hasPrefix("\nmethod ") && first.text.hasSuffix("\n\n" + StabilityExport.costText(first.costs)))
+    let pages = try first.writeReport(to: dir.file("report"))
+    #expect(pages.map { ($0 as NSString).lastPathComponent } == ["report.md", "report.html"])
 
     func counts() throws -> [Int] {
         try ["timings", "model_costs", "models", "predictions"].map {

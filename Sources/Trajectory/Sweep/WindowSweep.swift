@@ -40,6 +40,11 @@ public struct SweepResult: Sendable {
 extension SweepResult {
     /// `kasane sweep`'s printout: the stability table, then the cost table, each after a blank line.
     public var text: String { "\n" + StabilityExport.text(stability.sweep) + "\n" + StabilityExport.costText(costs) }
+
+    /// `kasane sweep --report`: writes the report of the sweep into `directory`; returns its pages (report.md, .html).
+    public func writeReport(to directory: String) throws -> [String] {
+        try ReportWriter.write(ReportInput(self), to: directory).filter { $0.hasSuffix(".md") || $0.hasSuffix(".html") }
+    }
 }
 
 public enum WindowSweep {

@@ -35,8 +35,6 @@ struct SweepCommand: AsyncParsableCommand {
         live.clear()
         print(result.text, terminator: "")
         guard let report else { return }
-        for path in try ReportWriter.write(ReportInput(result), to: report) where path.hasSuffix(".html") || path.hasSuffix(".md") {
-            print(path)
-        }
+        try result.writeReport(to: report).forEach { print($0) }
     }
 }
