@@ -18,6 +18,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     case output(path: String, detail: String)
     /// A file whose content matches none of the accepted shapes.
     case unrecognizedFile(path: String, expected: String)
+    /// A command-line value that does not parse.
+    case invalidOption(option: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
         case let .generation(dataset, detail): return "\(dataset): generation failed (\(detail))"
         case let .output(path, detail): return "\(path): \(detail)"
         case let .unrecognizedFile(path, expected): return "\(path): not a predictions file (expected \(expected))"
+        case let .invalidOption(option, value, expected): return "\(option): '\(value)' is not valid (expected \(expected))"
         }
     }
 }

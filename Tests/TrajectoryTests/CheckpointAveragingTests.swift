@@ -23,9 +23,11 @@ import Testing
         let out = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: out) }
         let averaging = CheckpointAveraging(checkpoints: inputs, window: CheckpointWindow(size: 3))
-        let (folders, stats) = try averaging.write(at: nil, output: out.path)
+        let written = try averaging.write(at: nil, output: out.path)
+        let folders = written.folders
         #expect(folders.map { ($0 as NSString).lastPathComponent } == ["checkpoint-30", "checkpoint-40", "checkpoint-50"])
-        #expect(stats.readsPerCheckpoint.values.allSatisfy { $0 <= 2 * fixture.shapes.count })
+        #expect(written.statistics.readsPerCheckpoint.values.allSatisfy { $0 <= 2 * fixture.shapes.count })
+        #expect(Array(written.lines.dropLast()) == folders && written.lines.last?.hasPrefix("3 model(s) in ") == true)
         for folder in folders {
             let step = Int((folder as NSString).lastPathComponent.dropFirst("checkpoint-".count)) ?? -1
             let expected = try #require(fixture.cases.first {
@@ -52,7 +54,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: out) }
         let averaging = CheckpointAveraging(checkpoints: inputs, window: CheckpointWindow(size: 2, alignment: .centred),
                                             dtype: .f32)
-        let (folders, _) = try averaging.write(at: [40], output: out.path)
+        let folders = try averaging.write(at: [40], output: out.path).folders
         let expected = try #require(fixture.cases.first {
             $0.window == 2 && $0.align == "centred" && $0.weights == "uniform" && $0.step == 40 })
         let store = try WeightStore(directory: try #require(folders.first))

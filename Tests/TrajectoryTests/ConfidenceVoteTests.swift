@@ -62,6 +62,7 @@ import Testing
         let confidence = try EnsembleRun.run(db: store.path, run: nil, sizes: [3], alignment: .trailing, vote: .confidence)
         #expect(majority.windows.first?.steps == [300] && confidence.windows.first?.steps == [300])
         #expect(confidence.windows.first?.line.contains("confidence vote") == true)
+        #expect(confidence.lines == confidence.windows.map(\.line))
         let ensembles = try store.models(run: run.id).filter { $0.kind == .ensemble }
         #expect(Set(ensembles.map(\.spec.weights)) == ["vote", "confidence-vote"])
         let dataset = try #require(try store.datasets(run: run.id).first)

@@ -61,6 +61,15 @@ private func filledStore(_ dir: TempDir, crashAfterBatches: Int? = nil) throws -
     #expect(first?["members"] as? [Int] == [100])
 }
 
+@Test func exportOfAStorePathTakesTheNamedRunOrEveryRun() throws {
+    let dir = try TempDir(); defer { dir.cleanup() }
+    let (store, checkpoints) = try filledStore(dir)
+    _ = try SyntheticModels().runner(store, runName: "other").run(checkpoints)
+    #expect(try StoreExporter(db: store.path, run: nil).runs.map(\.name) == ["ckpts", "other"])
+    #expect(try StoreExporter(db: store.path, run: "other").runs.map(\.name) == ["other"])
+    #expect(throws: TrajectoryError.self) { try StoreExporter(db: store.path, run: "missing") }
+}
+
 @Test func lmEvalExportWritesResultsAndSamplesPerModel() throws {
     let dir = try TempDir(); defer { dir.cleanup() }
     let (store, _) = try filledStore(dir)

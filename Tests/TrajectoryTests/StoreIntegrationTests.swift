@@ -42,6 +42,11 @@ import Testing
         return (store, run)
     }
 
+    @Test func leftOutDatasetsPrintByName() {
+        #expect(LoadedTrajectory.leftOutLines(["jsquad": "no score at step 300", "jnli": "missing at step 100"])
+                == ["left out jnli: missing at step 100", "left out jsquad: no score at step 300"])
+    }
+
     @Test func ensembleEntriesAreStoredAndReadBack() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-\(UUID().uuidString).sqlite").path
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }

@@ -45,6 +45,21 @@ private func writeShard(_ path: String, steps: [Int], journal: ResultStore.Journ
     #expect(try dumpRun(main) == dumpRun(try ResultStore(path: dir.file("direct.sqlite"), readOnly: true)))
 }
 
+/// `kasane merge` takes shard files or folders of them; with none found it opens (and creates) nothing.
+@Test func mergeOfPathsTakesTheStoresInFoldersAndDoesNothingWithoutOne() throws {
+    let dir = try TempDir(); defer { dir.cleanup() }
+    for folder in ["shards", "empty"] {
+        try FileManager.default.createDirectory(atPath: dir.file(folder), withIntermediateDirectories: true)
+    }
+    try writeShard(dir.file("shards/a.sqlite"), steps: [100])
+    let main = dir.file("main.sqlite")
+    #expect(try ResultStore.merge(shardsIn: [dir.file("empty")], into: main)
+            == "merge: no shard stores in \(dir.file("empty")); nothing to do")
+    #expect(!FileManager.default.fileExists(atPath: main))
+    #expect(try ResultStore.merge(shardsIn: [dir.file("shards")], into: main).hasPrefix("merged 1 shard into \(main): "))
+    #expect(throws: TrajectoryError.self) { try ResultStore.merge(shardsIn: [dir.file("missing")], into: main) }
+}
+
 @Test func aDifferingRowIsRefusedNamingBothStoresAndNothingIsWritten() throws {
     let dir = try TempDir(); defer { dir.cleanup() }
     try writeShard(dir.file("a.sqlite"), steps: [100])

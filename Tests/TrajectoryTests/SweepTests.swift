@@ -66,6 +66,9 @@ import Testing
     #expect((costs["raw1"]?.peakBytes ?? 0) > 1_000_000)
     #endif
     #expect(first.stability.sweep.first { $0.method == .average }?.levelStatistics?["NLI"] != nil)
+    #expect(first.text.hasPrefix("\nmethod ") && first.text.hasSuffix("\n\n" + StabilityExport.costText(first.costs)))
+    let pages = try first.writeReport(to: dir.file("report"))
+    #expect(pages.map { ($0 as NSString).lastPathComponent } == ["report.md", "report.html"])
 
     func counts() throws -> [Int] {
         try ["timings", "model_costs", "models", "predictions"].map {
@@ -76,4 +79,16 @@ import Testing
     let again = try WindowSweep.run(request)
     #expect(try counts() == before)  // nothing evaluated, averaged or voted again
     #expect(again.stability.sweep.map { "\($0.shortName)\($0.window):\($0.summary.steps)" } == rows)
+}
+
+/// Neither `--steps` nor `--last-fraction`: the sweep's span is the run's last fifth (2 of 10 checkpoints here),
+/// announced before anything is evaluated (the missing evalsets stop it right after).
+@Test func sweepSpanDefaultsToTheLastFifth() throws {
+    let dir = try TempDir("kasane-sweep"); defer { dir.cleanup() }
+    for step in stride(from: 100, through: 1000, by: 100) { try writeFakeCheckpoint(dir.file("run/checkpoint-\(step)")) }
+    let request = SweepRequest(checkpoints: dir.file("run"), evalsets: dir.file("no-evalsets"), evalOptions: EvalOptions(),
+                               db: dir.file("r.sqlite"), windows: [2])
+    var said: [String] = []
+    #expect(throws: (any Error).self) { try WindowSweep.run(request) { said.append($0) } }
+    #expect(said == ["raw checkpoints: steps 900–1000 (2)"])
 }

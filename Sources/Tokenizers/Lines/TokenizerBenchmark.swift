@@ -4,8 +4,10 @@ import JSON
 /// `kasane tokenize --benchmark`: loading and encoding times for bench/bench_tokenizer.sh, in thread CPU time as
 /// well as wall time (on a shared machine, wall time mostly measures the other processes).
 public enum TokenizerBenchmark {
-    /// Loads the tokenizer at `path` and encodes `texts` `repeats` times; the best pass counts.
-    public static func run(path: String, texts: [String], repeats: Int, addSpecialTokens: Bool) throws -> JSONValue {
+    /// Loads the tokenizer at `path` and encodes the `text` of every line of `jsonl` `repeats` times; the best pass
+    /// counts. Returns the measures as one JSON line.
+    public static func run(path: String, jsonl: String, repeats: Int, addSpecialTokens: Bool) throws -> String {
+        let texts = try JSONLines.read(path: jsonl).compactMap { $0["text"]?.stringValue }
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let cpuStart = threadCPUSeconds()
         let tokenizer = try Tokenizer.load(path: path)
@@ -28,11 +30,11 @@ public enum TokenizerBenchmark {
         _ = try JSONParser.parse(file: jsonFile)
         let parseCPUMs = (threadCPUSeconds() - p0) * 1e3
         func rounded(_ x: Double, _ digits: Double) -> JSONValue { .number((x * digits).rounded() / digits) }
-        return ["impl": "kasane", "load_ms": rounded(loadMs, 10), "load_cpu_ms": rounded(loadCPUMs, 10),
-                "json_parse_cpu_ms": rounded(parseCPUMs, 10), "texts": .integer(texts.count), "bytes": .integer(bytes),
-                "tokens": .integer(tokens), "encode_s": rounded(best, 1e4),
-                "mb_per_s": rounded(Double(bytes) / 1e6 / best, 100),
-                "mb_per_s_cpu": rounded(Double(bytes) / 1e6 / bestCPU, 100)]
+        return JSONWriter.string([
+            "impl": "kasane", "load_ms": rounded(loadMs, 10), "load_cpu_ms": rounded(loadCPUMs, 10),
+            "json_parse_cpu_ms": rounded(parseCPUMs, 10), "texts": .integer(texts.count), "bytes": .integer(bytes),
+            "tokens": .integer(tokens), "encode_s": rounded(best, 1e4), "mb_per_s": rounded(Double(bytes) / 1e6 / best, 100),
+            "mb_per_s_cpu": rounded(Double(bytes) / 1e6 / bestCPU, 100)])
     }
 
     private static func threadCPUSeconds() -> Double {

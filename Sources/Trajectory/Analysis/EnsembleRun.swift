@@ -21,11 +21,18 @@ public enum EnsembleRun {
         }
     }
 
-    /// Windows of size 1 are the raw checkpoints themselves and are skipped. Returns the datasets left out (with
-    /// why) and one summary per window.
+    /// What `run` stored: the datasets left out (with why) and one summary per window.
+    public struct Result: Sendable {
+        public var excluded: [String: String]
+        public var windows: [Window]
+
+        /// `kasane ensemble`'s printout.
+        public var lines: [String] { LoadedTrajectory.leftOutLines(excluded) + windows.map(\.line) }
+    }
+
+    /// Windows of size 1 are the raw checkpoints themselves and are skipped.
     public static func run(db: String, run: String?, sizes: [Int], alignment: WindowAlignment,
-                           vote: EnsembleVote = .majority)
-        throws -> (excluded: [(dataset: String, reason: String)], windows: [Window]) {
+                           vote: EnsembleVote = .majority) throws -> Result {
         let store = try ResultStore(path: db)
         let storedRun = try store.run(named: run)
         let raw = try StoreTrajectoryLoader.load(store: store, run: storedRun.id)
@@ -39,6 +46,6 @@ public enum EnsembleRun {
                                   tieBreakShare: ties.isEmpty ? 0 : ties.reduce(0, +) / Double(ties.count),
                                   checkpoints: raw.table.steps.count))
         }
-        return (raw.excluded.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, windows)
+        return Result(excluded: raw.excluded, windows: windows)
     }
 }

@@ -148,8 +148,7 @@ import Foundation
 extension StabilityResult {
     /// `kasane stability`'s printout: the settings, the datasets left out, then the AVG level of every method.
     public var text: String {
-        var lines = settings.map { "\($0.0): \($0.1)" }
-        lines += raw.excluded.sorted(by: { $0.key < $1.key }).map { "left out \($0.key): \($0.value)" }
+        let lines = settings.map { "\($0.0): \($0.1)" } + LoadedTrajectory.leftOutLines(raw.excluded)
         return lines.joined(separator: "\n") + "\n\n" + StabilityExport.text(sweep)
     }
 

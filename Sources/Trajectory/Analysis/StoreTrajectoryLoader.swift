@@ -8,6 +8,11 @@ public struct LoadedTrajectory: Sendable {
     public var models: [StoredModel]
     /// Datasets left out, with the reason (e.g. missing at some step).
     public var excluded: [String: String]
+
+    /// "left out <dataset>: <reason>" per dataset left out, by name: what `stability` and `ensemble` print.
+    public static func leftOutLines(_ excluded: [String: String]) -> [String] {
+        excluded.sorted { $0.key < $1.key }.map { "left out \($0.key): \($0.value)" }
+    }
 }
 
 public enum StoreTrajectoryLoader {

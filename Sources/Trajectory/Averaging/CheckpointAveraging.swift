@@ -58,11 +58,21 @@ public final class CheckpointAveraging: @unchecked Sendable {
                          weights: weights.description, members: memberSteps(job), fingerprint: hasher.finalizeHex())
     }
 
+    /// What `write` made: the folders, what the averager read, and how long it took.
+    public struct Written: Sendable {
+        public var folders: [String]
+        public var statistics: Averager.Statistics
+        public var seconds: Double
+
+        /// `kasane average`'s printout: the folders, then a line on the work.
+        public var lines: [String] { folders + [statistics.line(models: folders.count, seconds: seconds)] }
+    }
+
     /// Writes `<output>/checkpoint-<step>/` per job: `model.safetensors`, the newest member's config.json
     /// (torch_dtype following `dtype`) and tokenizer files, and `kasane_average.json`. One shared averager serves
-    /// every job tensor by tensor, so uniform windows slide. Returns the folders.
-    public func write(at steps: [Int]?, output: String,
-                      progress: (String) -> Void = { _ in }) throws -> (folders: [String], stats: Averager.Statistics) {
+    /// every job tensor by tensor, so uniform windows slide.
+    public func write(at steps: [Int]?, output: String, progress: (String) -> Void = { _ in }) throws -> Written {
+        let started = Date()
         let jobs = try jobs(at: steps)
         guard !jobs.isEmpty else {
             throw TrajectoryError.tooFewCheckpoints(needed: window.size, found: checkpoints.count,
@@ -96,7 +106,7 @@ public final class CheckpointAveraging: @unchecked Sendable {
             }
         }
         for j in writers.indices { try writers[j].finish() }
-        return (folders, averager.statistics)
+        return Written(folders: folders, statistics: averager.statistics, seconds: Date().timeIntervalSince(started))
     }
 
     /// Members must share the architecture fields of config.json and the tokenizer.

@@ -15,6 +15,12 @@ public struct StoreExporter {
 
     public init(store: ResultStore, runs: [StoredRun]) { self.store = store; self.runs = runs }
 
+    /// `kasane export`: the store at `db` opened read-only; the run named `run`, or every run.
+    public init(db: String, run: String?) throws {
+        store = try ResultStore(path: db, readOnly: true)
+        runs = try store.runs(named: run)
+    }
+
     /// Returns the paths written.
     @discardableResult
     public func export(_ format: ExportFormat, to directory: String) throws -> [String] {

@@ -16,7 +16,7 @@ public struct MergeSummary: Sendable, Equatable {
     }
 
     /// Shard store files from paths that are files or folders (a folder means every *.sqlite in it, by name).
-    public static func shardFiles(_ paths: [String]) throws -> [String] {
+    static func shardFiles(_ paths: [String]) throws -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -32,6 +32,14 @@ public struct MergeSummary: Sendable, Equatable {
 }
 
 extension ResultStore {
+    /// `kasane merge`: the shard stores among `paths` (files, or folders of *.sqlite) folded into the store at `db`,
+    /// created if missing; with no shard store, not even that. Returns what was done, as one line.
+    public static func merge(shardsIn paths: [String], into db: String) throws -> String {
+        let files = try MergeSummary.shardFiles(paths)
+        if files.isEmpty { return "merge: no shard stores in \(paths.joined(separator: " ")); nothing to do" }
+        return try ResultStore(path: db).merge(shards: files).line(db: db)
+    }
+
     /// Folds shard stores (evaluated elsewhere: Slurm tasks, other machines) into this store, in ONE transaction:
     /// either every shard lands or nothing is written. Idempotent: a row already here and identical is kept once.
     /// Refused with a one-line error naming both files, before anything is written:

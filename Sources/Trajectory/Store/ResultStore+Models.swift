@@ -53,6 +53,11 @@ extension ResultStore {
         return last
     }
 
+    /// The run named `name`, or every run when no name is given (`status`, `export`).
+    public func runs(named name: String?) throws -> [StoredRun] {
+        try name.map { [try run(named: $0)] } ?? runs()
+    }
+
     // MARK: models
 
     /// The model row for `spec` in `run`, created if new. Registering a new fingerprint for the same

@@ -86,7 +86,7 @@ extension RunStatus {
     /// checkpoint folder or list file is given.
     public static func report(db: String, run name: String?, checkpoints: String?) throws -> [String] {
         let store = try ResultStore(path: db, readOnly: true)
-        let runs = try name.map { [try store.run(named: $0)] } ?? store.runs()
+        let runs = try store.runs(named: name)
         if runs.isEmpty { return ["\(db): no runs yet"] }
         let onDisk = try checkpoints.map { try CheckpointIndex(path: $0).checkpoints }
         return ["\(db): schema version \(ResultStore.schemaVersion), \(runs.count) run\(runs.count == 1 ? "" : "s")"]

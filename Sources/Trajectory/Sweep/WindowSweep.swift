@@ -15,7 +15,7 @@ public struct SweepRequest: Sendable {
     public var runName: String?
     /// Window sizes (> 1; the raw checkpoints are always part of the sweep).
     public var windows: [Int]
-    /// The span: `--steps A:B` or `--last-fraction p` of the run's checkpoints.
+    /// The span: `--steps A:B` or `--last-fraction p` of the run's checkpoints; neither: the last fifth.
     public var steps: StepRange?
     public var lastFraction: LastFraction?
     public var options: StabilityOptions
@@ -37,6 +37,16 @@ public struct SweepResult: Sendable {
     public var correctnessThreshold: Double = 1.0
 }
 
+extension SweepResult {
+    /// `kasane sweep`'s printout: the stability table, then the cost table, each after a blank line.
+    public var text: String { "\n" + StabilityExport.text(stability.sweep) + "\n" + StabilityExport.costText(costs) }
+
+    /// `kasane sweep --report`: writes the report of the sweep into `directory`; returns its pages (report.md, .html).
+    public func writeReport(to directory: String) throws -> [String] {
+        try ReportWriter.write(ReportInput(self), to: directory).filter { $0.hasSuffix(".md") || $0.hasSuffix(".html") }
+    }
+}
+
 public enum WindowSweep {
     public static func run(_ request: SweepRequest, events: TrajectoryEvents = TrajectoryEvents(),
                            say: (String) -> Void = { _ in }) throws -> SweepResult {
@@ -44,9 +54,10 @@ public enum WindowSweep {
             throw TrajectoryError.invalidOption(option: "--steps", value: "A:B:stride",
                                                 expected: "a contiguous span A:B (windows are neighbouring checkpoints)")
         }
-        let index = try CheckpointIndex(path: request.checkpoints).checkpoints
-        let span = try CheckpointIndex(path: request.checkpoints).select(steps: request.steps,
-                                                                         lastFraction: request.lastFraction)
+        let fraction = try request.lastFraction ?? (request.steps == nil ? LastFraction(numerator: 1, denominator: 5) : nil)
+        let checkpointIndex = try CheckpointIndex(path: request.checkpoints)
+        let index = checkpointIndex.checkpoints
+        let span = try checkpointIndex.select(steps: request.steps, lastFraction: fraction)
         guard let first = span.first, let last = span.last, span.count >= 2 else {
             throw TrajectoryError.tooFewCheckpoints(needed: 2, found: span.count, context: "\(request.checkpoints): sweep span")
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SafeTensors
 import Trajectory
 
@@ -25,9 +24,6 @@ struct AverageCommand: AsyncParsableCommand {
         let averaging = CheckpointAveraging(checkpoints: try CheckpointIndex(path: checkpoints).checkpoints,
                                             window: CheckpointWindow(size: window, alignment: align),
                                             weights: weights, dtype: dtype)
-        let started = Date()
-        let (folders, stats) = try averaging.write(at: at?.steps, output: output) { print($0) }
-        folders.forEach { print($0) }
-        print(stats.line(models: folders.count, seconds: Date().timeIntervalSince(started)))
+        try averaging.write(at: at?.steps, output: output) { print($0) }.lines.forEach { print($0) }
     }
 }

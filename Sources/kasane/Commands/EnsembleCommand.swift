@@ -12,9 +12,7 @@ struct EnsembleCommand: AsyncParsableCommand {
     var vote: EnsembleVote = .majority
 
     func run() async throws {
-        let result = try EnsembleRun.run(db: store.db, run: store.run, sizes: try StabilityRequest.parseWindows(window),
-                                         alignment: align, vote: vote)
-        for (name, reason) in result.excluded { print("left out \(name): \(reason)") }
-        result.windows.forEach { print($0.line) }
+        try EnsembleRun.run(db: store.db, run: store.run, sizes: try StabilityRequest.parseWindows(window), alignment: align,
+                            vote: vote).lines.forEach { print($0) }
     }
 }

@@ -10,9 +10,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Output folder (created if missing).") var output: String
 
     func run() async throws {
-        let db = try ResultStore(path: store.db, readOnly: true)
-        let written = try StoreExporter(store: db, runs: try store.run.map { [try db.run(named: $0)] } ?? db.runs())
-            .export(format, to: output)
+        let written = try StoreExporter(db: store.db, run: store.run).export(format, to: output)
         print("wrote \(written.count) file\(written.count == 1 ? "" : "s") to \(output)")
     }
 }

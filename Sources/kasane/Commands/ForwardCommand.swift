@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Llama
 import Trajectory
 

@@ -9,8 +9,6 @@ struct MergeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Shard stores, or folders of *.sqlite.", valueName: "shard")) var shards: [String]
 
     func run() async throws {
-        let files = try MergeSummary.shardFiles(shards)
-        if files.isEmpty { return print("merge: no shard stores in \(shards.joined(separator: " ")); nothing to do") }
-        print(try ResultStore(path: db).merge(shards: files).line(db: db))
+        print(try ResultStore.merge(shardsIn: shards, into: db))
     }
 }

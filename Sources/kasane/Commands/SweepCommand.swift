@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Trajectory
 
 struct SweepCommand: AsyncParsableCommand {
@@ -24,25 +23,18 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.") var quiet = false
 
     func run() async throws {
-        let fifth = try LastFraction(parsing: "0.2")
         let request = SweepRequest(
             checkpoints: checkpoints, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions, db: db,
             tokenizer: evaluation.tokenizer, runName: runName, windows: try StabilityRequest.parseWindows(windows),
-            steps: span.steps, lastFraction: span.lastFraction ?? (span.steps == nil ? fifth : nil),
+            steps: span.steps, lastFraction: span.lastFraction,
             options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed))
         let live = StatusLine(enabled: !quiet)
         let result = try WindowSweep.run(request, events: .printing(on: live, quiet: quiet)) {
             if !quiet { live.clear(); say($0) }
         }
         live.clear()
-        let stability = result.stability
-        print("")
-        print(StabilityExport.text(stability.sweep), terminator: "")
-        print("")
-        print(StabilityExport.costText(result.costs), terminator: "")
+        print(result.text, terminator: "")
         guard let report else { return }
-        for path in try ReportWriter.write(ReportInput(result), to: report) where path.hasSuffix(".html") || path.hasSuffix(".md") {
-            print(path)
-        }
+        try result.writeReport(to: report).forEach { print($0) }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import JSON
 import Tokenizers
 
 struct TokenizeCommand: AsyncParsableCommand {
@@ -23,9 +22,8 @@ struct TokenizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         if benchmark, let jsonl {
-            let texts = try JSONLines.read(path: jsonl).compactMap { $0["text"]?.stringValue }
-            return print(JSONWriter.string(try TokenizerBenchmark.run(path: tokenizer, texts: texts, repeats: repeats,
-                                                                      addSpecialTokens: addSpecialTokens)))
+            return print(try TokenizerBenchmark.run(path: tokenizer, jsonl: jsonl, repeats: repeats,
+                                                    addSpecialTokens: addSpecialTokens))
         }
         let lines = TokenizeLines(tokenizer: try Tokenizer.load(path: tokenizer), addSpecialTokens: addSpecialTokens,
                                   keepSpecial: keepSpecial)

@@ -19,16 +19,8 @@ extension AveragingWeights: ParsedArgument { public var defaultValueDescription:
 extension StepRange: ParsedArgument {}
 extension StepList: ParsedArgument {}
 extension LastFraction: ParsedArgument {}
-
-/// `--ids 1,2,3` (spaces allowed): token ids.
-struct TokenIds: ExpressibleByArgument {
-    let values: [Int]
-    init?(argument: String) {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
-        values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 0 }
-        guard !values.isEmpty, values.count == parts.count else { return nil }
-    }
-}
+extension TokenIds: ParsedArgument {}
+extension NameList: ParsedArgument {}
 
 /// `--dtype`: the storage dtype of averaged weights, in safetensors' or torch's spelling.
 extension DType: ExpressibleByArgument {

@@ -6,8 +6,8 @@ import Trajectory
 struct EvaluationOptions: ParsableArguments {
     @Option(help: "llm-jp-eval preprocessed data root.") var evalsets: String
     @Option(help: "tokenizer.json or a folder holding it (default: the (first) checkpoint folder).") var tokenizer: String?
-    @Option(help: "Comma-separated dataset names (default: every file of the split).") var datasets: String?
-    @Option(help: "Comma-separated categories: NLI,QA,RC,MC,EL,FA,MR,MT,HE,CG,SUM,STS.") var categories: String?
+    @Option(help: "Comma-separated dataset names (default: every file of the split).") var datasets: NameList?
+    @Option(help: "Comma-separated categories: NLI,QA,RC,MC,EL,FA,MR,MT,HE,CG,SUM,STS.") var categories: NameList?
     @Option(help: "Few-shot examples per prompt (first samples of the train split).") var shots: Int = 4
     @Option(help: "Samples per dataset (first ones of the split); -1 for all.") var maxSamples: Int = 100
     @Option(help: "Split to score: dev or test.") var split: String = "dev"
@@ -27,11 +27,10 @@ struct EvaluationOptions: ParsableArguments {
     }
 
     var evalOptions: EvalOptions {
-        func list(_ text: String) -> [String] { text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         var o = EvalOptions()
         (o.split, o.shots, o.maxSamples, o.batchSize) = (split, shots, maxSamples, batchSize)
-        o.datasets = datasets.map(list)
-        o.categories = categories.map { list($0).map { $0.uppercased() } }
+        o.datasets = datasets?.names
+        o.categories = categories?.names.map { $0.uppercased() }
         (o.usePrefixCache, o.logprobs, o.addBOS, o.strip) = (!noPrefixCache, !noLogprobs, addBos, !noStrip)
         (o.bleu, o.customPromptTemplate, o.customFewshotsTemplate) = (bleu, promptTemplate, fewshotsTemplate)
         return o
