@@ -92,3 +92,28 @@ import Testing
     #expect(throws: (any Error).self) { try WindowSweep.run(request) { said.append($0) } }
     #expect(said == ["raw checkpoints: steps 900–1000 (2)"])
 }
+
+/// `sweep --comet` reaches the evaluation (it was once accepted and ignored): a folder that is no COMET model stops the
+/// sweep with an error naming it, before any store is written.
+@Test func sweepHandsTheCometFolderToTheEvaluation() throws {
+    let dir = try TempDir("kasane-sweep-comet"); defer { dir.cleanup() }
+    let run = dir.file("run")
+    for (k, step) in [100, 200].enumerated() {
+        try TinyCheckpoints.write((run as NSString).appendingPathComponent("checkpoint-\(step)"), seed: UInt64(k + 1))
+    }
+    var eval = EvalOptions()
+    eval.datasets = ["jamp"]
+    eval.maxSamples = 2
+    let notComet = dir.file("not-a-comet-model")
+    try FileManager.default.createDirectory(atPath: notComet, withIntermediateDirectories: true)
+    let request = SweepRequest(checkpoints: run, evalsets: TinyCheckpoints.evalsets, evalOptions: eval,
+                               db: dir.file("r.sqlite"), tokenizer: TinyCheckpoints.tokenizer, windows: [2],
+                               steps: StepRange(lower: 100, upper: 200), comet: notComet)
+    do {
+        _ = try WindowSweep.run(request)
+        Issue.record("the sweep ignored --comet")
+    } catch {
+        #expect("\(error)".contains("not-a-comet-model"))
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.file("r.sqlite")))
+}

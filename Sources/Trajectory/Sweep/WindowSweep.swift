@@ -19,13 +19,15 @@ public struct SweepRequest: Sendable {
     public var steps: StepRange?
     public var lastFraction: LastFraction?
     public var options: StabilityOptions
+    /// A COMET model folder: comet_wmt22 for the MT datasets of raw and averaged models, as in `kasane eval`.
+    public var comet: String?
 
     public init(checkpoints: String, evalsets: String, evalOptions: EvalOptions, db: String, tokenizer: String? = nil,
                 runName: String? = nil, windows: [Int], steps: StepRange? = nil, lastFraction: LastFraction? = nil,
-                options: StabilityOptions = StabilityOptions()) {
+                options: StabilityOptions = StabilityOptions(), comet: String? = nil) {
         self.checkpoints = checkpoints; self.evalsets = evalsets; self.evalOptions = evalOptions; self.db = db
         self.tokenizer = tokenizer; self.runName = runName; self.windows = windows; self.steps = steps
-        self.lastFraction = lastFraction; self.options = options
+        self.lastFraction = lastFraction; self.options = options; self.comet = comet
     }
 }
 
@@ -68,7 +70,7 @@ public enum WindowSweep {
                 models: .run(folder: request.checkpoints, steps: StepRange(lower: from, upper: last.step),
                              lastFraction: nil),
                 evalsets: request.evalsets, evalOptions: request.evalOptions, db: request.db,
-                tokenizer: request.tokenizer, runName: request.runName, averaging: averaging))
+                tokenizer: request.tokenizer, runName: request.runName, averaging: averaging, comet: request.comet))
             return try TrajectoryRunner(plan, events: events).run(plan.checkpoints)
         }
 

@@ -27,7 +27,8 @@ struct SweepCommand: AsyncParsableCommand {
             checkpoints: checkpoints, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions, db: db,
             tokenizer: evaluation.tokenizer, runName: runName, windows: try StabilityRequest.parseWindows(windows),
             steps: span.steps, lastFraction: span.lastFraction,
-            options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed))
+            options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
+            comet: evaluation.comet)
         let live = StatusLine(enabled: !quiet)
         let result = try WindowSweep.run(request, events: .printing(on: live, quiet: quiet)) {
             if !quiet { live.clear(); say($0) }
