@@ -1,4 +1,7 @@
 import CKernels
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `c[m, n] = a[m, k] · wᵀ + beta · c` for many rows of `a` (prefill) with OpenBLAS's sgemm: fp32 blocks are used in
 /// place; bf16 and f16 blocks are widened a panel of rows at a time into `panel`, a reused buffer of
@@ -58,8 +61,13 @@ private func forWeightRowPieces(_ count: Int, body: (Range<Int>) -> Void) {
 /// Floats of the panel buffer `panelGemm` needs for `w`.
 public func panelElements(for w: WeightMatrix) -> Int { w.dtype == .f32 ? 0 : panelRows(cols: w.cols) * w.cols }
 
-/// About 4 MB of fp32 rows (the size of L2 here), at least 16 rows.
-private func panelRows(cols: Int) -> Int { max(16, (1 << 20) / max(cols, 1) / 16 * 16) }
+/// About 4 MB of fp32 rows (the size of L2 here), at least 16 rows; `KASANE_PANEL_MB` sets another size (A/B runs).
+private func panelRows(cols: Int) -> Int { max(16, panelFloats / max(cols, 1) / 16 * 16) }
+
+private let panelFloats: Int = {
+    if let v = getenv("KASANE_PANEL_MB"), let mb = Int(String(cString: v)), mb > 0 { return mb << 18 }
+    return 1 << 20
+}()
 
 /// Widens `count` rows starting at `from`, split across threads by rows.
 private func widenRows(_ w: WeightMatrix, block: WeightMatrix.Block, from: Int, count: Int,
