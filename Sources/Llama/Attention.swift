@@ -28,9 +28,12 @@ extension LlamaModel {
                                 segment s: PassSegment, cache: KVCache, layer: Int, workspace: Workspace) {
         let heads = config.numHeads, blockRows = Self.gemmBlockRows
         let keysTotal = s.start + s.count
-        let keysValues = (0..<config.numKVHeads).map { kvHead in
-            contiguousKeysValues(cache.rows(s.sequence, layer: layer, head: kvHead), kvHead: kvHead,
-                                 count: keysTotal, workspace: workspace)
+        let kvRows = (0..<config.numKVHeads).map { cache.rows(s.sequence, layer: layer, head: $0) }
+        let keysValues = kvRows.indices.map {
+            contiguousKeysValues(kvRows[$0], kvHead: $0, count: keysTotal, workspace: workspace)
+        }
+        if kvRows[0].sharedCount > 0 {  // a whole few-shot prefix per KV head: copy them in parallel too
+            parallelFor(kvRows.indices) { gather(kvRows[$0], count: keysTotal, into: keysValues[$0]) }
         }
         let blocks = (s.count + blockRows - 1) / blockRows
         let items = heads * blocks
@@ -80,19 +83,25 @@ extension LlamaModel {
 
     /// Keys and values of positions `0..<count` as two contiguous `[count][headDim]` blocks, so that Q·Kᵀ and P·V
     /// stay one GEMM each over all of them (split calls would sum in another order): the sequence's own rows when
-    /// it has no shared prefix, else a gathered copy in the workspace (scratch of this call, not of the sequence).
+    /// it has no shared prefix, else the KV head's block of the workspace (scratch of this call, not of the
+    /// sequence), which `gather` fills.
     private func contiguousKeysValues(_ rows: KVRows, kvHead: Int, count: Int,
                                       workspace: Workspace) -> (keys: UnsafePointer<Float>, values: UnsafePointer<Float>) {
         guard rows.sharedCount > 0 else { return (UnsafePointer(rows.keys), UnsafePointer(rows.values)) }
-        let hd = config.headDim, shared = rows.sharedCount * hd, own = (count - rows.sharedCount) * hd
+        let hd = config.headDim
         let perHead = 2 * count * hd  // every KV head has its own block: heads run in parallel
         let keys = workspace.buffer(.gatheredKeysValues, count: config.numKVHeads * perHead) + kvHead * perHead
-        let values = keys + count * hd
+        return (UnsafePointer(keys), UnsafePointer(keys + count * hd))
+    }
+
+    /// Copies the shared positions, then the sequence's own, into the block `contiguousKeysValues` gave.
+    private func gather(_ rows: KVRows, count: Int, into block: (keys: UnsafePointer<Float>, values: UnsafePointer<Float>)) {
+        let hd = config.headDim, shared = rows.sharedCount * hd, own = (count - rows.sharedCount) * hd
+        let keys = UnsafeMutablePointer(mutating: block.keys), values = UnsafeMutablePointer(mutating: block.values)
         keys.update(from: rows.sharedKeys, count: shared)
         (keys + shared).update(from: rows.keys, count: own)
         values.update(from: rows.sharedValues, count: shared)
         (values + shared).update(from: rows.values, count: own)
-        return (UnsafePointer(keys), UnsafePointer(values))
     }
 
     private func attendWithLoops(qkv: UnsafeMutablePointer<Float>, qkvStride: Int, out: UnsafeMutablePointer<Float>,
