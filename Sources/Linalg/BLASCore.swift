@@ -30,6 +30,19 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// Runs `body` with OpenBLAS single-threaded: independent small products spread over Kasane's pool (one per
+    /// thread) instead of each waking OpenBLAS's threads. The count is global to the process, so a product made
+    /// meanwhile on another thread may run single-threaded too; its result is the same (OpenBLAS splits rows and
+    /// columns across its threads, never the sums). Restores the count set at start, not the one found, so that
+    /// overlapping calls cannot leave it at 1.
+    public static func withSingleThread<R>(_ body: () throws -> R) rethrows -> R {
+        let configured = splitsOverPool ? 1 : Parallel.threadCount
+        guard configured > 1 else { return try body() }
+        threadCount = 1
+        defer { threadCount = configured }
+        return try body()
+    }
+
     /// `KASANE_BLAS_SPLIT=1`: OpenBLAS runs single-threaded and `panelGemm` splits each product over weight rows
     /// through Kasane's pool, whose caller never waits for a thread that has not started (beside busy processes
     /// an OpenBLAS call waits for all of its threads). Off by default; for A/B runs.

@@ -155,11 +155,11 @@ extension LlamaModel {
             linear(groups: groups, a: xn, lda: h, w: layer.qkv, beta: 0, c: qkv, ldc: qkvDim, workspace: ws)
             rotary.cos.withUnsafeBufferPointer { cosTable in
                 rotary.sin.withUnsafeBufferPointer { sinTable in
-                    applyRotary(qkv, rows: rows, rowStride: qkvDim, cos: cosTable, sin: sinTable)
+                    rotateAndStoreKeysValues(qkv, rows: rows, rowStride: qkvDim, cos: cosTable, sin: sinTable,
+                                             positions: positions, sequences: rowSequence, cache: cache,
+                                             layer: layerIndex)
                 }
             }
-            storeKeysValues(qkv, rows: rows, rowStride: qkvDim, positions: positions, sequences: rowSequence,
-                            cache: cache, layer: layerIndex)
             attention(qkv: qkv, qkvStride: qkvDim, out: attn, segments: segments, cache: cache,
                       layer: layerIndex, workspace: ws)
             linear(groups: groups, a: attn, lda: qDim, w: layer.output, beta: 1, c: x, ldc: h, workspace: ws)
@@ -209,33 +209,32 @@ extension LlamaModel {
         }
     }
 
-    /// RoPE on the query and key heads of every row (values are left as they are).
-    private func applyRotary(_ qkv: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int,
-                             cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>) {
-        let hd = config.headDim, half = hd / 2
-        let headsToRotate = config.numHeads + config.numKVHeads  // q heads, then k heads, are contiguous
-        guard let cosBase = cos.baseAddress, let sinBase = sin.baseAddress else { return }
-        forRows(rows, costPerRow: headsToRotate * hd) { r in
-            let c = UnsafeBufferPointer(start: cosBase + r * half, count: half)
-            let s = UnsafeBufferPointer(start: sinBase + r * half, count: half)
-            for head in 0..<headsToRotate {
-                applyRope(UnsafeMutableBufferPointer(start: qkv + r * rowStride + head * hd, count: hd), cos: c, sin: s)
-            }
-        }
-    }
-
-    private func storeKeysValues(_ qkv: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, positions: [Int],
-                                 sequences: [Int], cache: KVCache, layer: Int) {
-        let hd = config.headDim, kvHeads = config.numKVHeads
+    /// RoPE on the query and key heads of every row (values are left as they are), then the row's keys and values
+    /// into its sequence's cache: one pass over the rows, across threads, while each row is in cache.
+    private func rotateAndStoreKeysValues(_ qkv: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int,
+                                          cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>,
+                                          positions: [Int], sequences: [Int], cache: KVCache, layer: Int) {
+        let hd = config.headDim, half = hd / 2, kvHeads = config.numKVHeads
+        let headsToRotate = config.numHeads + kvHeads  // q heads, then k heads, are contiguous
         let kOffset = config.numHeads * hd, vOffset = kOffset + kvHeads * hd
-        for r in 0..<rows {
-            let row = qkv + r * rowStride
-            let s = sequences[r], p = positions[r]
-            for g in 0..<kvHeads {
-                let kv = cache.rows(s, layer: layer, head: g)
-                let own = (p - kv.sharedCount) * hd  // new positions always follow the shared prefix
-                (kv.keys + own).update(from: row + kOffset + g * hd, count: hd)
-                (kv.values + own).update(from: row + vOffset + g * hd, count: hd)
+        guard let cosBase = cos.baseAddress, let sinBase = sin.baseAddress else { return }
+        positions.withUnsafeBufferPointer { positions in
+            sequences.withUnsafeBufferPointer { sequences in
+                forRows(rows, costPerRow: (headsToRotate + 2 * kvHeads) * hd) { r in
+                    let row = qkv + r * rowStride
+                    let c = UnsafeBufferPointer(start: cosBase + r * half, count: half)
+                    let s = UnsafeBufferPointer(start: sinBase + r * half, count: half)
+                    for head in 0..<headsToRotate {
+                        applyRope(UnsafeMutableBufferPointer(start: row + head * hd, count: hd), cos: c, sin: s)
+                    }
+                    let sequence = sequences[r], position = positions[r]
+                    for g in 0..<kvHeads {
+                        let kv = cache.rows(sequence, layer: layer, head: g)
+                        let own = (position - kv.sharedCount) * hd  // new positions always follow the shared prefix
+                        (kv.keys + own).update(from: row + kOffset + g * hd, count: hd)
+                        (kv.values + own).update(from: row + vOffset + g * hd, count: hd)
+                    }
+                }
             }
         }
     }

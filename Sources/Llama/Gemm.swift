@@ -13,11 +13,12 @@ let skinnyRowLimit: Int = {
 /// that come in consecutive groups (one per sequence segment), each computed exactly as if it were the whole call,
 /// so a row's numerics never depend on what else is batched with it. A group of at most `skinnyRowLimit` rows goes
 /// through the few-row kernels, whose every output is summed the same way whatever the row count, so consecutive
-/// short groups share one call; a longer group gets an OpenBLAS call (over widened panels for bf16/f16) of its own,
-/// with its own row count, since OpenBLAS's summation may depend on that count.
+/// short groups share one call; a longer group gets an OpenBLAS call of its own, with its own row count, since
+/// OpenBLAS's summation may depend on that count (all long groups share each widened bf16/f16 panel).
 func linear(groups: [Int], a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
             c: UnsafeMutablePointer<Float>, ldc: Int, workspace: Workspace) {
     var row = 0, shortRun = 0  // rows of consecutive short groups not yet computed, ending at `row`
+    var longGroups: [Range<Int>] = []
     func flushShort() {
         guard shortRun > 0 else { return }
         let first = row - shortRun
@@ -27,15 +28,16 @@ func linear(groups: [Int], a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, b
     for count in groups {
         if count <= skinnyRowLimit {
             shortRun += count
-            row += count
-            continue
+        } else {
+            flushShort()
+            longGroups.append(row..<(row + count))
         }
-        flushShort()
-        let panel = workspace.buffer(.panel, count: panelElements(for: w))
-        panelGemm(m: count, a: a + row * lda, lda: lda, w: w, beta: beta, c: c + row * ldc, ldc: ldc, panel: panel)
         row += count
     }
     flushShort()
+    guard !longGroups.isEmpty else { return }
+    let panel = workspace.buffer(.panel, count: panelElements(for: w))
+    panelGemm(rowGroups: longGroups, a: a, lda: lda, w: w, beta: beta, c: c, ldc: ldc, panel: panel)
 }
 
 /// `c[m, n] = alpha · a[m, k] · b[n, k]ᵀ + beta · c` (row-major, the `x · Wᵀ` of a linear layer), with leading

@@ -128,6 +128,28 @@ private func expectMatchesReference(_ c: [Float], ldc: Int, a: [Float], lda: Int
         }
     }
 
+    /// Groups sharing each widened panel give the bits of one call per group.
+    @Test(arguments: dtypes)
+    func panelGemmGroupsMatchSeparateCalls(dtype: WeightDType) {
+        let k = 4099, n = 600, groups = [0..<19, 19..<20, 20..<53]
+        let m = groups.last!.upperBound
+        let w = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, splits: [250, 350], seed: 5)
+        let a = randomFloats(m * k, seed: 9)
+        let panel = UnsafeMutablePointer<Float>.allocate(capacity: max(1, panelElements(for: w.matrix)))
+        defer { panel.deallocate() }
+        var together = [Float](repeating: 0.5, count: m * n), separate = together
+        panelGemm(rowGroups: groups, a: a, lda: k, w: w.matrix, beta: 1, c: &together, ldc: n, panel: panel)
+        a.withUnsafeBufferPointer { ap in
+            separate.withUnsafeMutableBufferPointer { c in
+                for g in groups {
+                    panelGemm(m: g.count, a: ap.baseAddress! + g.lowerBound * k, lda: k, w: w.matrix, beta: 1,
+                              c: c.baseAddress! + g.lowerBound * n, ldc: n, panel: panel)
+                }
+            }
+        }
+        #expect(together == separate, "\(dtype)")
+    }
+
     @Test(arguments: dtypes)
     func copyRowWidensExactly(dtype: WeightDType) {
         let w = StoredRandomMatrix(dtype: dtype, rows: 9, cols: 37, splits: [4, 5], seed: 2)

@@ -1,4 +1,7 @@
 import CKernels
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `c[m, n] = a[m, k] · wᵀ + beta · c` for many rows of `a` (prefill) with OpenBLAS's sgemm: fp32 blocks are used in
 /// place; bf16 and f16 blocks are widened a panel of rows at a time into `panel`, a reused buffer of
@@ -6,16 +9,32 @@ import CKernels
 public func panelGemm(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
                       c: UnsafeMutablePointer<Float>, ldc: Int, panel: UnsafeMutablePointer<Float>,
                       level: KernelLevel = .active) {
-    guard m > 0, w.rows > 0 else { return }
+    panelGemm(rowGroups: [0..<m], a: a, lda: lda, w: w, beta: beta, c: c, ldc: ldc, panel: panel, level: level)
+}
+
+/// `panelGemm` over several groups of rows of `a` and `c`, each multiplied by its own sgemm (its own row count, as
+/// if it were the whole call: OpenBLAS's summation may depend on it), every panel widened once for all of them.
+public func panelGemm(rowGroups: [Range<Int>], a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
+                      c: UnsafeMutablePointer<Float>, ldc: Int, panel: UnsafeMutablePointer<Float>,
+                      level: KernelLevel = .active) {
+    let groups = rowGroups.filter { !$0.isEmpty }
+    guard !groups.isEmpty, w.rows > 0 else { return }
     let k = w.cols
+    /// Every group times the weight rows at `weights` (`count` of them), into output columns from `column`.
+    func multiplyGroups(by weights: UnsafePointer<Float>, count: Int, column: Int) {
+        for g in groups {
+            BLAS.sgemm(transB: true, m: g.count, n: count, k: k, a: a + g.lowerBound * lda, lda: lda, b: weights,
+                       ldb: k, beta: beta, c: c + g.lowerBound * ldc + column, ldc: ldc)
+        }
+    }
     var rowOffset = 0
     for block in w.blocks {
         defer { rowOffset += block.rows }
         if w.dtype == .f32 {
             let weights = block.base.assumingMemoryBound(to: Float.self)
             forWeightRowPieces(block.rows) { rows in
-                BLAS.sgemm(transB: true, m: m, n: rows.count, k: k, a: a, lda: lda, b: weights + rows.lowerBound * k,
-                           ldb: k, beta: beta, c: c + rowOffset + rows.lowerBound, ldc: ldc)
+                multiplyGroups(by: weights + rows.lowerBound * k, count: rows.count,
+                               column: rowOffset + rows.lowerBound)
             }
             continue
         }
@@ -29,13 +48,11 @@ public func panelGemm(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix
                     let piece = panel + rows.lowerBound * k
                     kasane_widen(level.rawValue, w.dtype.rawValue, w.row(lo + rows.lowerBound, of: block),
                                  rows.count * k, piece)
-                    BLAS.sgemm(transB: true, m: m, n: rows.count, k: k, a: a, lda: lda, b: piece, ldb: k, beta: beta,
-                               c: c + rowOffset + lo + rows.lowerBound, ldc: ldc)
+                    multiplyGroups(by: piece, count: rows.count, column: rowOffset + lo + rows.lowerBound)
                 }
             } else {
                 widenRows(w, block: block, from: lo, count: n, into: panel, level: level)
-                BLAS.sgemm(transB: true, m: m, n: n, k: k, a: a, lda: lda, b: panel, ldb: k, beta: beta,
-                           c: c + rowOffset + lo, ldc: ldc)
+                multiplyGroups(by: panel, count: n, column: rowOffset + lo)
             }
             lo += n
         }
@@ -58,8 +75,13 @@ private func forWeightRowPieces(_ count: Int, body: (Range<Int>) -> Void) {
 /// Floats of the panel buffer `panelGemm` needs for `w`.
 public func panelElements(for w: WeightMatrix) -> Int { w.dtype == .f32 ? 0 : panelRows(cols: w.cols) * w.cols }
 
-/// About 4 MB of fp32 rows (the size of L2 here), at least 16 rows.
-private func panelRows(cols: Int) -> Int { max(16, (1 << 20) / max(cols, 1) / 16 * 16) }
+/// About 4 MB of fp32 rows (the size of L2 here), at least 16 rows; `KASANE_PANEL_MB` sets another size (A/B runs).
+private func panelRows(cols: Int) -> Int { max(16, panelFloats / max(cols, 1) / 16 * 16) }
+
+private let panelFloats: Int = {
+    if let v = getenv("KASANE_PANEL_MB"), let mb = Int(String(cString: v)), mb > 0 { return mb << 18 }
+    return 1 << 20
+}()
 
 /// Widens `count` rows starting at `from`, split across threads by rows.
 private func widenRows(_ w: WeightMatrix, block: WeightMatrix.Block, from: Int, count: Int,
