@@ -115,6 +115,12 @@ public final class CometModel: @unchecked Sendable {
 
     /// One score per (source, translation, reference) triple; the system score is their mean.
     public func score(sources: [String], translations: [String], references: [String]) throws -> CometScores {
+        // Kasane's pool splits every product (`poolGemm`, attention per sequence and head); OpenBLAS's own threads
+        // would only wait and contend for each other (half of the CPU time, spinning in exec_blas_async).
+        try BLAS.singleThreaded { try scoreOnPool(sources: sources, translations: translations, references: references) }
+    }
+
+    private func scoreOnPool(sources: [String], translations: [String], references: [String]) throws -> CometScores {
         guard sources.count == translations.count, translations.count == references.count else {
             throw CometError.badInput("COMET needs as many sources, translations and references (got \(sources.count), \(translations.count), \(references.count))")
         }

@@ -8,23 +8,16 @@ struct Linear: Sendable {
     let inputs: Int
     let outputs: Int
 
-    /// `rows` input vectors `[rows, inputs]` -> `[rows, outputs]`.
+    /// `rows` input vectors `[rows, inputs]` -> `[rows, outputs]`, tiled over the pool (`poolGemm`; run inside
+    /// `BLAS.singleThreaded`).
     func apply(_ x: [Float], rows: Int) -> [Float] {
-        var y = [Float](unsafeUninitializedCapacity: rows * outputs) { yp, count in
-            bias.withUnsafeBufferPointer { b in
-                for r in 0..<rows { (yp.baseAddress! + r * outputs).initialize(from: b.baseAddress!, count: outputs) }
-            }
+        [Float](unsafeUninitializedCapacity: rows * outputs) { yp, count in
+            x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
+                poolGemm(m: rows, n: outputs, k: inputs, a: xp.baseAddress!, lda: inputs, w: wp.baseAddress!,
+                         ldw: inputs, bias: bp.baseAddress!, c: yp.baseAddress!, ldc: outputs)
+            } } }
             count = rows * outputs
         }
-        x.withUnsafeBufferPointer { xp in
-            weight.withUnsafeBufferPointer { wp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    BLAS.sgemm(transB: true, m: rows, n: outputs, k: inputs, a: xp.baseAddress!, b: wp.baseAddress!,
-                               beta: 1, c: yp.baseAddress!)
-                }
-            }
-        }
-        return y
     }
 }
 

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `c[m, n] = a[m, k] · wᵀ + bias` with `w` stored `[n, k]` (a `[n]` bias added to every row, when given): a linear
+/// layer applied to activations. The product is split into
+/// tiles over Kasane's pool, each tile one OpenBLAS call. Meant to run inside `BLAS.singleThreaded`: the pool's
+/// caller never waits for a thread that has not started, while an OpenBLAS call waits (spinning on sched_yield) for
+/// all of its threads, and concurrent multi-threaded OpenBLAS calls contend for its workers. Every element of `c` is
+/// one tile's full dot product over `k` (the last bits may differ from one whole call, as between thread counts).
+public func poolGemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, w: UnsafePointer<Float>, ldw: Int,
+                     bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    guard m > 0, n > 0 else { return }
+    let (rowTile, colTile) = poolGemmTiles(m: m, n: n, threads: Parallel.threadCount)
+    let rowTiles = (m + rowTile - 1) / rowTile, colTiles = (n + colTile - 1) / colTile
+    parallelFor(0..<(rowTiles * colTiles)) { tile in
+        let r = (tile / colTiles) * rowTile, j = (tile % colTiles) * colTile
+        let rows = min(rowTile, m - r), cols = min(colTile, n - j), out = c + r * ldc + j
+        if let bias {   // written by the tile itself, just before its product reads it back
+            for i in 0..<rows { (out + i * ldc).update(from: bias + j, count: cols) }
+        }
+        BLAS.sgemm(transB: true, m: rows, n: cols, k: k, a: a + r * lda, lda: lda, b: w + j * ldw, ldb: ldw,
+                   beta: bias == nil ? 0 : 1, c: out, ldc: ldc)
+    }
+}
+
+/// Tile sizes: whole weight panels up to 512 columns (one tile's packed weights stay within L2), rows in steps
+/// of 64 giving at least 4 tiles per thread, so a thread held up beside other processes leaves its share to the
+/// others.
+func poolGemmTiles(m: Int, n: Int, threads: Int) -> (rows: Int, cols: Int) {
+    let colTiles = (n + 511) / 512
+    let cols = ((n + colTiles - 1) / colTiles + 15) / 16 * 16
+    let wantedRowTiles = max(1, (4 * max(threads, 1) + colTiles - 1) / colTiles)
+    let rows = max(64, ((m + wantedRowTiles - 1) / wantedRowTiles + 63) / 64 * 64)
+    return (min(rows, m), min(cols, n))
+}
+
+extension BLAS {
+    nonisolated(unsafe) private static let scopeLock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+    nonisolated(unsafe) private static var scopeDepth = 0
+    nonisolated(unsafe) private static var threadsBeforeScope = 1
+
+    /// Runs `body` with OpenBLAS single-threaded (for `poolGemm` and small GEMMs issued from pool tasks), then
+    /// restores its thread count. Nested or concurrent scopes are counted: the first one in sets 1, the last one
+    /// out restores. Results may differ from a multi-threaded call in the last bits (OpenBLAS's kernel paths).
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        Parallel.start()   // the pool sizes OpenBLAS when it starts: before the scope, not inside it
+        pthread_mutex_lock(scopeLock)
+        if scopeDepth == 0 {
+            threadsBeforeScope = threadCount
+            if threadsBeforeScope != 1 { threadCount = 1 }
+        }
+        scopeDepth += 1
+        pthread_mutex_unlock(scopeLock)
+        defer {
+            pthread_mutex_lock(scopeLock)
+            scopeDepth -= 1
+            if scopeDepth == 0, threadsBeforeScope != 1 { threadCount = threadsBeforeScope }
+            pthread_mutex_unlock(scopeLock)
+        }
+        return try body()
+    }
+}
