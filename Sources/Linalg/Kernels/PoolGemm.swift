@@ -26,15 +26,20 @@ public func poolGemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, 
     }
 }
 
-/// Tile sizes: whole weight panels up to 512 columns (one tile's packed weights stay within L2), rows in steps
-/// of 64 giving at least 4 tiles per thread, so a thread held up beside other processes leaves its share to the
-/// others.
+/// Tile sizes: at least 4 tiles per thread, so a thread held up beside other processes leaves its share to the
+/// others, cut so that OpenBLAS packs as little as it can: every tile packs its `rows × k` activations and its
+/// `cols × k` weights, so the split is chosen that minimises `columnTiles · m + rowTiles · n`.
 func poolGemmTiles(m: Int, n: Int, threads: Int) -> (rows: Int, cols: Int) {
-    let colTiles = (n + 511) / 512
-    let cols = ((n + colTiles - 1) / colTiles + 15) / 16 * 16
-    let wantedRowTiles = max(1, (4 * max(threads, 1) + colTiles - 1) / colTiles)
-    let rows = max(64, ((m + wantedRowTiles - 1) / wantedRowTiles + 63) / 64 * 64)
-    return (min(rows, m), min(cols, n))
+    let wanted = 4 * max(threads, 1)
+    var best = (rows: m, cols: n), bestCost = Int.max
+    for columnTiles in 1...max(1, min(wanted, n / 16)) {
+        let cols = min(n, ((n + columnTiles - 1) / columnTiles + 15) / 16 * 16)
+        let rowTiles = (wanted + columnTiles - 1) / columnTiles
+        let rows = min(m, max(16, ((m + rowTiles - 1) / rowTiles + 15) / 16 * 16))
+        let cost = ((n + cols - 1) / cols) * m + ((m + rows - 1) / rows) * n
+        if cost < bestCost { best = (rows, cols); bestCost = cost }
+    }
+    return best
 }
 
 extension BLAS {
