@@ -1,7 +1,8 @@
 import Testing
 @testable import Linalg
 
-/// `poolGemm` (a linear layer tiled over the pool) against one whole sgemm, in and out of `BLAS.singleThreaded`.
+/// `poolGemm` (a linear layer tiled over the pool) against one whole sgemm, inside `BLAS.singleThreaded`. (That the
+/// thread count comes back is not checked: tests run concurrently, and a COMET test may hold its own scope.)
 @Test(arguments: [(1, 5, 7), (37, 29, 53), (300, 384, 96), (130, 1536, 64)])
 func poolGemmMatchesOneSgemm(m: Int, n: Int, k: Int) {
     var rng = SplitMix64(seed: 7)
@@ -12,7 +13,6 @@ func poolGemmMatchesOneSgemm(m: Int, n: Int, k: Int) {
     var expected = [Float](repeating: 0, count: m * ldc)
     for i in 0..<m { for j in 0..<n { expected[i * ldc + j] = bias[j] } }
     BLAS.sgemm(transB: true, m: m, n: n, k: k, a: a, lda: lda, b: w, ldb: k, beta: 1, c: &expected, ldc: ldc)
-    let threadsBefore = BLAS.threadCount
     for withBias in [true, false] {
         var c = [Float](repeating: .nan, count: m * ldc)
         BLAS.singleThreaded {
@@ -28,7 +28,6 @@ func poolGemmMatchesOneSgemm(m: Int, n: Int, k: Int) {
         } }
         #expect(worst < 1e-4)
     }
-    #expect(BLAS.threadCount == threadsBefore)
 }
 
 @Test func poolGemmTilesCoverTheProductInEnoughPieces() {
