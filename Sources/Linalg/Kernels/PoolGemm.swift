@@ -5,11 +5,11 @@ import Darwin
 #endif
 
 /// `c[m, n] = a[m, k] · wᵀ + bias` with `w` stored `[n, k]` (a `[n]` bias added to every row, when given): a linear
-/// layer applied to activations. The product is split into
-/// tiles over Kasane's pool, each tile one OpenBLAS call. Meant to run inside `BLAS.singleThreaded`: the pool's
-/// caller never waits for a thread that has not started, while an OpenBLAS call waits (spinning on sched_yield) for
-/// all of its threads, and concurrent multi-threaded OpenBLAS calls contend for its workers. Every element of `c` is
-/// one tile's full dot product over `k` (the last bits may differ from one whole call, as between thread counts).
+/// layer applied to activations, split into tiles over Kasane's pool, each tile one OpenBLAS call. Meant to run
+/// inside `BLAS.singleThreaded`: the pool's caller never waits for a thread that has not started, while an OpenBLAS
+/// call waits (spinning on sched_yield) for all of its threads, and concurrent multi-threaded OpenBLAS calls contend
+/// for its workers. Every element of `c` is one tile's full dot product over `k` (the last bits may differ from one
+/// whole call, as between thread counts).
 public func poolGemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, w: UnsafePointer<Float>, ldw: Int,
                      bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard m > 0, n > 0 else { return }
