@@ -50,11 +50,22 @@ struct LayerNorm: Sendable {
     @inline(__always)
     private func normalizeRow(_ row: UnsafeMutablePointer<Float>, n: Int, weight: UnsafePointer<Float>,
                               bias: UnsafePointer<Float>) {
-        var mean: Float = 0
-        for i in 0..<n { mean += row[i] }
+        // Eight running sums per reduction: one float accumulator waits an add latency per element.
+        var sum8 = SIMD8<Float>(), i = 0
+        while i + 8 <= n { sum8 += UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self); i += 8 }
+        var mean = sum8.sum()
+        while i < n { mean += row[i]; i += 1 }
         mean /= Float(n)
-        var variance: Float = 0
-        for i in 0..<n { let d = row[i] - mean; variance += d * d }
+        let mean8 = SIMD8<Float>(repeating: mean)
+        var squares8 = SIMD8<Float>()
+        i = 0
+        while i + 8 <= n {
+            let d = UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self) - mean8
+            squares8 += d * d
+            i += 8
+        }
+        var variance = squares8.sum()
+        while i < n { let d = row[i] - mean; variance += d * d; i += 1 }
         variance /= Float(n)
         let scale = 1 / (variance + eps).squareRoot()
         for i in 0..<n { row[i] = (row[i] - mean) * scale * weight[i] + bias[i] }
