@@ -83,16 +83,33 @@ public final class CometModel: @unchecked Sendable {
         return [bosId] + pieces.prefix(config.maxTokens - 2) + [eosId]
     }
 
-    /// Sequences embedded per encoder pass: large enough for efficient GEMMs, small enough to bound memory.
-    static let batchSize = 32
+    /// An encoder pass holds up to this many sequences and tokens: the more rows per GEMM, the less often
+    /// OpenBLAS re-packs the same weights, while the token bound keeps memory as it was with 32 full-length
+    /// sequences.
+    static let batchSequences = 128, batchTokens = 16_384
+
+    /// `ids` split into consecutive encoder batches (`batchSequences`, `batchTokens`).
+    static func batches(_ ids: [[Int]]) -> [ArraySlice<[Int]>] {
+        var out: [ArraySlice<[Int]>] = [], start = 0, tokens = 0
+        for (i, sequence) in ids.enumerated() {
+            if i > start, i - start == batchSequences || tokens + sequence.count > batchTokens {
+                out.append(ids[start..<i])
+                start = i
+                tokens = 0
+            }
+            tokens += sequence.count
+        }
+        if start < ids.count { out.append(ids[start...]) }
+        return out
+    }
 
     /// Pooled sentence embeddings (`[hidden]` each): layer mix (or one layer), then the mean over the tokens.
     func sentenceEmbeddings(_ texts: [String]) throws -> [[Float]] {
         let h = config.hiddenSize
         var out: [[Float]] = []
         out.reserveCapacity(texts.count)
-        for chunkStart in stride(from: 0, to: texts.count, by: Self.batchSize) {
-            let batch = try texts[chunkStart..<min(chunkStart + Self.batchSize, texts.count)].map(tokenIds)
+        for slice in Self.batches(try texts.map(tokenIds)) {
+            let batch = Array(slice)
             var mixed: [Float] = [], starts: [Int] = []
             encoder.forEachHiddenState(batch) { index, state, s in
                 starts = s
@@ -115,6 +132,12 @@ public final class CometModel: @unchecked Sendable {
 
     /// One score per (source, translation, reference) triple; the system score is their mean.
     public func score(sources: [String], translations: [String], references: [String]) throws -> CometScores {
+        // Kasane's pool splits every product (`poolGemm`, attention per sequence and head); OpenBLAS's own threads
+        // would only wait and contend for each other (half of the CPU time, spinning in exec_blas_async).
+        try BLAS.singleThreaded { try scoreOnPool(sources: sources, translations: translations, references: references) }
+    }
+
+    private func scoreOnPool(sources: [String], translations: [String], references: [String]) throws -> CometScores {
         guard sources.count == translations.count, translations.count == references.count else {
             throw CometError.badInput("COMET needs as many sources, translations and references (got \(sources.count), \(translations.count), \(references.count))")
         }

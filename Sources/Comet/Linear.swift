@@ -8,23 +8,16 @@ struct Linear: Sendable {
     let inputs: Int
     let outputs: Int
 
-    /// `rows` input vectors `[rows, inputs]` -> `[rows, outputs]`.
+    /// `rows` input vectors `[rows, inputs]` -> `[rows, outputs]`, tiled over the pool (`poolGemm`; run inside
+    /// `BLAS.singleThreaded`).
     func apply(_ x: [Float], rows: Int) -> [Float] {
-        var y = [Float](unsafeUninitializedCapacity: rows * outputs) { yp, count in
-            bias.withUnsafeBufferPointer { b in
-                for r in 0..<rows { (yp.baseAddress! + r * outputs).initialize(from: b.baseAddress!, count: outputs) }
-            }
+        [Float](unsafeUninitializedCapacity: rows * outputs) { yp, count in
+            x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
+                poolGemm(m: rows, n: outputs, k: inputs, a: xp.baseAddress!, lda: inputs, w: wp.baseAddress!,
+                         ldw: inputs, bias: bp.baseAddress!, c: yp.baseAddress!, ldc: outputs)
+            } } }
             count = rows * outputs
         }
-        x.withUnsafeBufferPointer { xp in
-            weight.withUnsafeBufferPointer { wp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    BLAS.sgemm(transB: true, m: rows, n: outputs, k: inputs, a: xp.baseAddress!, b: wp.baseAddress!,
-                               beta: 1, c: yp.baseAddress!)
-                }
-            }
-        }
-        return y
     }
 }
 
@@ -57,11 +50,22 @@ struct LayerNorm: Sendable {
     @inline(__always)
     private func normalizeRow(_ row: UnsafeMutablePointer<Float>, n: Int, weight: UnsafePointer<Float>,
                               bias: UnsafePointer<Float>) {
-        var mean: Float = 0
-        for i in 0..<n { mean += row[i] }
+        // Eight running sums per reduction: one float accumulator waits an add latency per element.
+        var sum8 = SIMD8<Float>(), i = 0
+        while i + 8 <= n { sum8 += UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self); i += 8 }
+        var mean = sum8.sum()
+        while i < n { mean += row[i]; i += 1 }
         mean /= Float(n)
-        var variance: Float = 0
-        for i in 0..<n { let d = row[i] - mean; variance += d * d }
+        let mean8 = SIMD8<Float>(repeating: mean)
+        var squares8 = SIMD8<Float>()
+        i = 0
+        while i + 8 <= n {
+            let d = UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self) - mean8
+            squares8 += d * d
+            i += 8
+        }
+        var variance = squares8.sum()
+        while i < n { let d = row[i] - mean; variance += d * d; i += 1 }
         variance /= Float(n)
         let scale = 1 / (variance + eps).squareRoot()
         for i in 0..<n { row[i] = (row[i] - mean) * scale * weight[i] + bias[i] }

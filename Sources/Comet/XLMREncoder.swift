@@ -121,6 +121,6 @@ private func parallelGELU(_ x: UnsafeMutableBufferPointer<Float>) {
     let piece = 1 << 14
     parallelFor(0..<((x.count + piece - 1) / piece)) { p in
         let lo = p * piece
-        geluInPlace(UnsafeMutableBufferPointer(rebasing: x[lo..<min(x.count, lo + piece)]))
+        geluInPlace(UnsafeMutableBufferPointer(rebasing: x[lo..<min(x.count, lo + piece)]), level: .active)
     }
 }

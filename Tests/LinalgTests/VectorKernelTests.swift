@@ -46,6 +46,19 @@ import Testing
         #expect(worst < 3e-7)
     }
 
+    @Test(arguments: KernelLevel.allCases) func geluKernelMatchesDoublePrecisionErf(level: KernelLevel) {
+        let x: [Float] = stride(from: -15.0, to: 15.0, by: 0.0173).map { Float($0) } + [0, -0.0, 1]
+        var y = x
+        y.withUnsafeMutableBufferPointer { geluInPlace(UnsafeMutableBufferPointer(rebasing: $0[0..<1000]), level: level)
+                                           geluInPlace(UnsafeMutableBufferPointer(rebasing: $0[1000...]), level: level) }
+        var worst = 0.0
+        for (v, out) in zip(x, y) {
+            let ref = 0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))
+            worst = max(worst, abs(Double(out) - ref) / (1 + abs(ref)))
+        }
+        #expect(worst < 3e-7, "\(level)")
+    }
+
     @Test func rmsNormMatches() {
         let n = 19
         let x = (0..<n).map { Float($0) * 0.3 - 2 }

@@ -24,6 +24,10 @@ void kasane_rows_dot(int level, int dtype, const float *a, size_t lda, size_t m,
 /// Widens `n` stored values of `dtype` to fp32 (exact).
 void kasane_widen(int level, int dtype, const void *src, size_t n, float *dst);
 
+/// The exact (erf) GELU in place on `n` floats, on the widest lanes `level` allows (Linalg's geluInPlace formula;
+/// fused multiply-adds may change the last bits).
+void kasane_gelu(int level, float *x, size_t n);
+
 /// Sums `n` floats with wide vector loads (the read-bandwidth probe of `kasane doctor`).
 float kasane_read_sum(int level, const float *src, size_t n);
 

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The exact (erf) GELU in place: `x · Φ(x) = ½ · x · erfc(−x/√2)`, as torch's `gelu(approximate="none")`.
 /// erfc is Numerical Recipes' Chebyshev fit (fractional error below 1.2e-7) on SIMD8 lanes with `exp8`; scalar
 /// `erff` per element was a fifth of COMET's encoder time.
@@ -14,6 +16,14 @@ public func geluInPlace(_ x: UnsafeMutableBufferPointer<Float>) {
         p[i] = gelu8(SIMD8(repeating: p[i]))[0]
         i += 1
     }
+}
+
+/// The same GELU through the C kernels (`kasane_gelu`) on the widest lanes `level` allows: 16 AVX-512 lanes run it
+/// about 3.5 times faster than the SIMD8 code above, which Swift compiles for SSE. Fused multiply-adds may change
+/// the last bits.
+public func geluInPlace(_ x: UnsafeMutableBufferPointer<Float>, level: KernelLevel) {
+    guard let p = x.baseAddress, !x.isEmpty else { return }
+    kasane_gelu(level.rawValue, p, x.count)
 }
 
 @inline(__always)

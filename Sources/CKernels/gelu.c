@@ -1,0 +1,88 @@
+// The exact (erf) GELU of Linalg's geluInPlace (Numerical Recipes' erfc on the Cephes exp), written once on
+// 16-lane vectors and compiled for AVX-512F, AVX2+FMA and plain SSE: Swift's SIMD8 code runs on SSE lanes only.
+#include "CKernels.h"
+
+typedef float f16 __attribute__((ext_vector_type(16)));
+typedef int i16 __attribute__((ext_vector_type(16)));
+
+#define SELECT(mask, a, b) ((f16)(((mask) & (i16)(a)) | (~(mask) & (i16)(b))))
+
+#define DEFINE_GELU(NAME)                                                                                     \
+    static inline __attribute__((always_inline)) void NAME##_exp(f16 *inout) { /* by pointer: no vector ABI */ \
+        f16 in = *inout;                                                                                                                                                            \
+        f16 x0 = __builtin_elementwise_max(__builtin_elementwise_min(in, (f16)88.0f), (f16)-87.0f);            \
+        f16 magic = (f16)12582912.0f;                                                                           \
+        f16 t = x0 * 1.44269504088896341f + magic;                                                            \
+        f16 n = t - magic;                                                                                      \
+        f16 x = x0 - n * 0.693359375f;                                                                          \
+        x = x - n * -2.12194440e-4f;                                                                            \
+        f16 z = x * x;                                                                                          \
+        f16 y = (f16)1.9875691500e-4f;                                                                          \
+        y = y * x + 1.3981999507e-3f;                                                                           \
+        y = y * x + 8.3334519073e-3f;                                                                           \
+        y = y * x + 4.1665795894e-2f;                                                                           \
+        y = y * x + 1.6666665459e-1f;                                                                           \
+        y = y * x + 5.0000001201e-1f;                                                                           \
+        y = y * z + x + 1;                                                                                      \
+        i16 ni = (i16)t - 0x4B400000;                                                                           \
+        *inout = y * (f16)((ni + 127) << 23);                                                                   \
+    }                                                                                                           \
+    static inline __attribute__((always_inline)) void NAME##_one(f16 *inout) {                                \
+        f16 x = *inout;                                                                                                                                                               \
+        f16 z = x * -0.70710678118654752f;                                                                      \
+        i16 negative = z < 0;                                                                                   \
+        f16 magnitude = __builtin_elementwise_abs(z);                                                          \
+        i16 saturated = magnitude > 9; /* erfc(9) < 1e-36: 0, so the tail never turns subnormal */            \
+        f16 a = __builtin_elementwise_min(magnitude, (f16)9.0f);                                              \
+        f16 t = 1 / (1 + 0.5f * a);                                                                             \
+        f16 p = (f16)0.17087277f;                                                                               \
+        p = p * t + -0.82215223f;                                                                               \
+        p = p * t + 1.48851587f;                                                                                \
+        p = p * t + -1.13520398f;                                                                               \
+        p = p * t + 0.27886807f;                                                                                \
+        p = p * t + -0.18628806f;                                                                               \
+        p = p * t + 0.09678418f;                                                                                \
+        p = p * t + 0.37409196f;                                                                                \
+        p = p * t + 1.00002368f;                                                                                \
+        p = p * t + -1.26551223f;                                                                               \
+        f16 e = p - a * a;                                                                                      \
+        NAME##_exp(&e);                                                                                         \
+        f16 tail = SELECT(saturated, (f16)0.0f, t * e);                                                         \
+        f16 erfc = SELECT(negative, 2 - tail, tail);                                                            \
+        *inout = 0.5f * x * erfc;                                                                               \
+    }                                                                                                           \
+    static void NAME(float *x, size_t n) {                                                                      \
+        size_t i = 0;                                                                                           \
+        for (; i + 16 <= n; i += 16) {                                                                          \
+            f16 v;                                                                                              \
+            __builtin_memcpy(&v, x + i, sizeof v);                                                              \
+            NAME##_one(&v);                                                                                     \
+            __builtin_memcpy(x + i, &v, sizeof v);                                                              \
+        }                                                                                                       \
+        if (i < n) { /* the tail through the same lanes, so a value never depends on where it sits */          \
+            f16 v = (f16)0.0f;                                                                                  \
+            __builtin_memcpy(&v, x + i, (n - i) * sizeof(float));                                               \
+            NAME##_one(&v);                                                                                     \
+            __builtin_memcpy(x + i, &v, (n - i) * sizeof(float));                                               \
+        }                                                                                                       \
+    }
+
+DEFINE_GELU(gelu_portable)
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+DEFINE_GELU(gelu_avx2)
+#pragma clang attribute pop
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+DEFINE_GELU(gelu_avx512)
+#pragma clang attribute pop
+#endif
+
+void kasane_gelu(int level, float *x, size_t n) {
+    int best = kasane_kernel_best_level();
+    if (level > best) level = best;
+#if defined(__x86_64__)
+    if (level >= KASANE_LEVEL_AVX512) { gelu_avx512(x, n); return; }
+    if (level >= KASANE_LEVEL_AVX2) { gelu_avx2(x, n); return; }
+#endif
+    gelu_portable(x, n);
+}
