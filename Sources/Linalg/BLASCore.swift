@@ -30,19 +30,6 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
-    /// Runs `body` with OpenBLAS single-threaded: independent small products spread over Kasane's pool (one per
-    /// thread) instead of each waking OpenBLAS's threads. The count is global to the process, so a product made
-    /// meanwhile on another thread may run single-threaded too; its result is the same (OpenBLAS splits rows and
-    /// columns across its threads, never the sums). Restores the count set at start, not the one found, so that
-    /// overlapping calls cannot leave it at 1.
-    public static func withSingleThread<R>(_ body: () throws -> R) rethrows -> R {
-        let configured = splitsOverPool ? 1 : Parallel.threadCount
-        guard configured > 1 else { return try body() }
-        threadCount = 1
-        defer { threadCount = configured }
-        return try body()
-    }
-
     /// `KASANE_BLAS_SPLIT=1`: OpenBLAS runs single-threaded and `panelGemm` splits each product over weight rows
     /// through Kasane's pool, whose caller never waits for a thread that has not started (beside busy processes
     /// an OpenBLAS call waits for all of its threads). Off by default; for A/B runs.
@@ -128,5 +115,37 @@ public enum BLAS {
             if let v = getenv(key) { result[key] = String(cString: v) }
         }
         return result
+    }
+}
+
+extension BLAS {
+    nonisolated(unsafe) private static let scopeLock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+    nonisolated(unsafe) private static var scopeDepth = 0
+    nonisolated(unsafe) private static var threadsBeforeScope = 1
+
+    /// Runs `body` with OpenBLAS single-threaded, so that independent products spread over Kasane's pool (`poolGemm`,
+    /// attention's per-head products) instead of each waking OpenBLAS's threads; then restores its thread count.
+    /// Nested or concurrent scopes are counted: the first one in sets 1, the last one out restores. The count is
+    /// global to the process, so a product made meanwhile on another thread runs single-threaded too.
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        Parallel.start()   // the pool sizes OpenBLAS when it starts: before the scope, not inside it
+        pthread_mutex_lock(scopeLock)
+        if scopeDepth == 0 {
+            threadsBeforeScope = threadCount
+            if threadsBeforeScope != 1 { threadCount = 1 }
+        }
+        scopeDepth += 1
+        pthread_mutex_unlock(scopeLock)
+        defer {
+            pthread_mutex_lock(scopeLock)
+            scopeDepth -= 1
+            if scopeDepth == 0, threadsBeforeScope != 1 { threadCount = threadsBeforeScope }
+            pthread_mutex_unlock(scopeLock)
+        }
+        return try body()
     }
 }

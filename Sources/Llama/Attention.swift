@@ -41,7 +41,7 @@ extension LlamaModel {
         let workers = threadCount == 1 ? 1 : min(items, 4 * threadCount)
         let scoresPerWorker = min(blockRows, s.count) * keysTotal
         let scores = workspace.buffer(.scores, count: workers * scoresPerWorker)
-        BLAS.withSingleThread {
+        BLAS.singleThreaded {
             parallelFor(0..<workers) { worker in
                 var item = worker
                 while item < items {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `c[m, n] = a[m, k] · wᵀ + bias` with `w` stored `[n, k]` (a `[n]` bias added to every row, when given): a linear
 /// layer applied to activations, split into tiles over Kasane's pool, each tile one OpenBLAS call. Meant to run
 /// inside `BLAS.singleThreaded`: the pool's caller never waits for a thread that has not started, while an OpenBLAS
@@ -40,35 +34,4 @@ func poolGemmTiles(m: Int, n: Int, threads: Int) -> (rows: Int, cols: Int) {
         if cost < bestCost { best = (rows, cols); bestCost = cost }
     }
     return best
-}
-
-extension BLAS {
-    nonisolated(unsafe) private static let scopeLock: UnsafeMutablePointer<pthread_mutex_t> = {
-        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-        return lock
-    }()
-    nonisolated(unsafe) private static var scopeDepth = 0
-    nonisolated(unsafe) private static var threadsBeforeScope = 1
-
-    /// Runs `body` with OpenBLAS single-threaded (for `poolGemm` and small GEMMs issued from pool tasks), then
-    /// restores its thread count. Nested or concurrent scopes are counted: the first one in sets 1, the last one
-    /// out restores. Results may differ from a multi-threaded call in the last bits (OpenBLAS's kernel paths).
-    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
-        Parallel.start()   // the pool sizes OpenBLAS when it starts: before the scope, not inside it
-        pthread_mutex_lock(scopeLock)
-        if scopeDepth == 0 {
-            threadsBeforeScope = threadCount
-            if threadsBeforeScope != 1 { threadCount = 1 }
-        }
-        scopeDepth += 1
-        pthread_mutex_unlock(scopeLock)
-        defer {
-            pthread_mutex_lock(scopeLock)
-            scopeDepth -= 1
-            if scopeDepth == 0, threadsBeforeScope != 1 { threadCount = threadsBeforeScope }
-            pthread_mutex_unlock(scopeLock)
-        }
-        return try body()
-    }
 }
