@@ -3,8 +3,7 @@
 # ../shared/evalsets-real, quiet vs beside two `nice -n 19` busy loops, in interleaved rounds; prints the medians
 # and their ratio (the performance issue's target: ≤ 1.25× the quiet time).
 # Env: MODEL (default .build-bench/llmjp150m, made by bench_engine.sh), TOKENIZER (default shared llm-jp-v3),
-#      MAX_SAMPLES (default 5), ROUNDS (default 5), SCRATCH (build folder, default .build). KASANE_BLAS_SPLIT=1 is
-#      passed through to kasane (OpenBLAS single-threaded, products split over Kasane's pool) for A/B runs.
+#      MAX_SAMPLES (default 5), ROUNDS (default 5), SCRATCH (build folder, default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${MODEL:-.build-bench/llmjp150m}

@@ -30,11 +30,6 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
-    /// `KASANE_BLAS_SPLIT=1`: OpenBLAS runs single-threaded and `panelGemm` splits each product over weight rows
-    /// through Kasane's pool, whose caller never waits for a thread that has not started (beside busy processes
-    /// an OpenBLAS call waits for all of its threads). Off by default; for A/B runs.
-    public static let splitsOverPool: Bool = getenv("KASANE_BLAS_SPLIT").map { String(cString: $0) == "1" } ?? false
-
     /// What `ensureFastCore` decided, for `kasane doctor`.
     public enum CoreDecision: Equatable, Sendable {
         case keep(reason: String)

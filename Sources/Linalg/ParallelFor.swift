@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -17,8 +18,7 @@ public enum Parallel {
     /// Threads used by `parallelFor`, caller included: the process's CPU allocation (`CPUAllocation.current`).
     public static var threadCount: Int { WorkerPool.shared.threadCount }
 
-    /// Starts the pool and gives OpenBLAS the same thread count, or 1 with `BLAS.splitsOverPool` (call once at
-    /// start; later calls do nothing new).
+    /// Starts the pool and gives OpenBLAS the same thread count (call once at start; later calls do nothing new).
     public static func start() { _ = WorkerPool.shared }
 }
 
@@ -44,7 +44,7 @@ private final class Job: @unchecked Sendable {
 final class WorkerPool: @unchecked Sendable {
     static let shared: WorkerPool = {
         let threads = CPUAllocation.current.threads
-        BLAS.threadCount = BLAS.splitsOverPool ? 1 : threads
+        BLAS.threadCount = threads
         return WorkerPool(threads: threads)
     }()
 
@@ -55,6 +55,11 @@ final class WorkerPool: @unchecked Sendable {
     // All below are guarded by `mutex`.
     private var busy = false
     private var generation: UInt64 = 0
+    /// A copy of `generation` that workers may read without the mutex while they spin (`spinNanoseconds`).
+    private let publishedGeneration = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+    /// How long an idle worker watches for the next job before it blocks. Decoding publishes a job every 20–100 µs,
+    /// and waking a blocked thread costs about that much; beside other processes the worker still blocks soon.
+    private let spinNanoseconds = 50_000
     private var job: Job?
     /// Workers holding a reference to `job` (joined and not yet left).
     private var joined = 0
@@ -64,6 +69,7 @@ final class WorkerPool: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wake, nil)
         pthread_cond_init(done, nil)
+        publishedGeneration.initialize(to: 0)
         for _ in 1..<threadCount {
             let thread = Thread { [self] in workerLoop() }
             thread.name = "kasane-worker"
@@ -88,6 +94,7 @@ final class WorkerPool: @unchecked Sendable {
             pthread_mutex_lock(mutex)
             job = current
             generation &+= 1
+            kasane_store_release(publishedGeneration, generation)
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
             drain(current)
@@ -130,6 +137,11 @@ final class WorkerPool: @unchecked Sendable {
         var seen: UInt64 = 0
         pthread_mutex_lock(mutex)
         while true {
+            if generation == seen {
+                pthread_mutex_unlock(mutex)
+                kasane_spin_while_equal(publishedGeneration, seen, spinNanoseconds)
+                pthread_mutex_lock(mutex)
+            }
             while generation == seen { pthread_cond_wait(wake, mutex) }
             seen = generation
             if joinPublishedJob() {

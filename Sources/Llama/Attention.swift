@@ -1,7 +1,7 @@
 import Foundation
 import Linalg
 
-/// Threads used for attention and elementwise work (OpenBLAS runs its own for GEMM).
+/// Threads of Kasane's pool, which runs attention, elementwise work and the split GEMMs.
 var threadCount: Int { Parallel.threadCount }
 
 extension LlamaModel {
@@ -41,17 +41,16 @@ extension LlamaModel {
         let workers = threadCount == 1 ? 1 : min(items, 4 * threadCount)
         let scoresPerWorker = min(blockRows, s.count) * keysTotal
         let scores = workspace.buffer(.scores, count: workers * scoresPerWorker)
-        BLAS.singleThreaded {
-            parallelFor(0..<workers) { worker in
-                var item = worker
-                while item < items {
-                    let block = blocks - 1 - item / heads, head = item % heads
-                    let (keys, values) = keysValues[head / (heads / config.numKVHeads)]
-                    attendBlock(qkv: qkv, qkvStride: qkvStride, out: out, segment: s, head: head,
-                                firstRow: block * blockRows, keys: keys, values: values,
-                                scores: scores + worker * scoresPerWorker)
-                    item += workers
-                }
+        // Runs inside the pass's `BLAS.singleThreaded` scope: each block's products are single-threaded OpenBLAS.
+        parallelFor(0..<workers) { worker in
+            var item = worker
+            while item < items {
+                let block = blocks - 1 - item / heads, head = item % heads
+                let (keys, values) = keysValues[head / (heads / config.numKVHeads)]
+                attendBlock(qkv: qkv, qkvStride: qkvStride, out: out, segment: s, head: head,
+                            firstRow: block * blockRows, keys: keys, values: values,
+                            scores: scores + worker * scoresPerWorker)
+                item += workers
             }
         }
     }

@@ -116,10 +116,14 @@ extension LlamaModel {
         }
         let ws = workspaces.take()
         defer { workspaces.give(ws) }
-        let x = computeLayers(segments: segments, tokens: tokens, cache: cache, workspace: ws)
-        for s in segments { cache.lengths[s.sequence] += s.count }
-        let groups = logitRows.filter { !$0.isEmpty }
-        return groups.isEmpty ? [] : lmHead(x, groups: groups, workspace: ws)
+        // Every product of the pass is split over Kasane's pool with OpenBLAS single-threaded (see `panelGemm`);
+        // one scope for the whole pass instead of one per product.
+        return BLAS.singleThreaded {
+            let x = computeLayers(segments: segments, tokens: tokens, cache: cache, workspace: ws)
+            for s in segments { cache.lengths[s.sequence] += s.count }
+            let groups = logitRows.filter { !$0.isEmpty }
+            return groups.isEmpty ? [] : lmHead(x, groups: groups, workspace: ws)
+        }
     }
 
     /// Every layer over `tokens` (rows grouped by segment); returns the last hidden states (in the workspace).

@@ -31,4 +31,11 @@ void kasane_gelu(int level, float *x, size_t n);
 /// Sums `n` floats with wide vector loads (the read-bandwidth probe of `kasane doctor`).
 float kasane_read_sum(int level, const float *src, size_t n);
 
+/// Waits, spinning with the CPU's pause hint, until `*word != seen` or about `max_ns` nanoseconds have passed;
+/// returns whether it changed (an acquire load). The worker pool's short wait before it blocks.
+int kasane_spin_while_equal(const uint64_t *word, uint64_t seen, long max_ns);
+
+/// Stores `value` to `*word` with release order (publishes a job to spinning workers).
+void kasane_store_release(uint64_t *word, uint64_t value);
+
 #endif

@@ -6,6 +6,11 @@ import Glibc
 /// `c[m, n] = a[m, k] · wᵀ + beta · c` for many rows of `a` (prefill) with OpenBLAS's sgemm: fp32 blocks are used in
 /// place; bf16 and f16 blocks are widened a panel of rows at a time into `panel`, a reused buffer of
 /// `panelElements(for: w)` floats small enough to stay in cache while sgemm packs it.
+///
+/// Each product is split over weight rows on Kasane's pool, with OpenBLAS single-threaded (`BLAS.singleThreaded`):
+/// beside other processes a multi-threaded OpenBLAS call waits for every one of its threads to get a core, while the
+/// pool's caller never waits for a thread that has not started. Beside two busy loops that halved an evaluation's
+/// time, at the same quiet speed (docs/BENCHMARKS.md).
 public func panelGemm(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
                       c: UnsafeMutablePointer<Float>, ldc: Int, panel: UnsafeMutablePointer<Float>,
                       level: KernelLevel = .active) {
@@ -19,6 +24,14 @@ public func panelGemm(rowGroups: [Range<Int>], a: UnsafePointer<Float>, lda: Int
                       level: KernelLevel = .active) {
     let groups = rowGroups.filter { !$0.isEmpty }
     guard !groups.isEmpty, w.rows > 0 else { return }
+    BLAS.singleThreaded {
+        multiplyByPanels(groups: groups, a: a, lda: lda, w: w, beta: beta, c: c, ldc: ldc, panel: panel, level: level)
+    }
+}
+
+private func multiplyByPanels(groups: [Range<Int>], a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
+                              c: UnsafeMutablePointer<Float>, ldc: Int, panel: UnsafeMutablePointer<Float>,
+                              level: KernelLevel) {
     let k = w.cols
     /// Every group times the weight rows at `weights` (`count` of them), into output columns from `column`.
     func multiplyGroups(by weights: UnsafePointer<Float>, count: Int, column: Int) {
@@ -42,29 +55,23 @@ public func panelGemm(rowGroups: [Range<Int>], a: UnsafePointer<Float>, lda: Int
         var lo = 0
         while lo < block.rows {
             let n = min(step, block.rows - lo)
-            if BLAS.splitsOverPool {
-                // Each piece widens its own rows and multiplies them at once, while they are in cache.
-                forWeightRowPieces(n) { rows in
-                    let piece = panel + rows.lowerBound * k
-                    kasane_widen(level.rawValue, w.dtype.rawValue, w.row(lo + rows.lowerBound, of: block),
-                                 rows.count * k, piece)
-                    multiplyGroups(by: piece, count: rows.count, column: rowOffset + lo + rows.lowerBound)
-                }
-            } else {
-                widenRows(w, block: block, from: lo, count: n, into: panel, level: level)
-                multiplyGroups(by: panel, count: n, column: rowOffset + lo)
+            // Each piece widens its own rows and multiplies them at once, while they are in cache.
+            forWeightRowPieces(n) { rows in
+                let piece = panel + rows.lowerBound * k
+                kasane_widen(level.rawValue, w.dtype.rawValue, w.row(lo + rows.lowerBound, of: block),
+                             rows.count * k, piece)
+                multiplyGroups(by: piece, count: rows.count, column: rowOffset + lo + rows.lowerBound)
             }
             lo += n
         }
     }
 }
 
-/// With `BLAS.splitsOverPool`, runs `body` on pieces of `0..<count` weight rows (multiples of 64, several per
-/// thread so a thread that is late beside other processes leaves its share to the others); otherwise once on all
-/// of them, for OpenBLAS's own threads.
+/// Runs `body` on pieces of `0..<count` weight rows over the pool (multiples of 64, several per thread so a thread
+/// that is late beside other processes leaves its share to the others).
 private func forWeightRowPieces(_ count: Int, body: (Range<Int>) -> Void) {
     let threads = Parallel.threadCount
-    guard BLAS.splitsOverPool, threads > 1, count > 64 else { body(0..<count); return }
+    guard threads > 1, count > 64 else { body(0..<count); return }
     let share = (count + 4 * threads - 1) / (4 * threads)
     let per = max(1, (share + 63) / 64) * 64
     parallelFor(0..<((count + per - 1) / per)) { p in
@@ -82,16 +89,3 @@ private let panelFloats: Int = {
     if let v = getenv("KASANE_PANEL_MB"), let mb = Int(String(cString: v)), mb > 0 { return mb << 18 }
     return 1 << 20
 }()
-
-/// Widens `count` rows starting at `from`, split across threads by rows.
-private func widenRows(_ w: WeightMatrix, block: WeightMatrix.Block, from: Int, count: Int,
-                       into dst: UnsafeMutablePointer<Float>, level: KernelLevel) {
-    let pieces = min(count, 4 * Parallel.threadCount)
-    let per = (count + pieces - 1) / pieces
-    parallelFor(0..<pieces) { p in
-        let lo = p * per, hi = min(count, lo + per)
-        guard lo < hi else { return }
-        kasane_widen(level.rawValue, w.dtype.rawValue, w.row(from + lo, of: block), (hi - lo) * w.cols,
-                     dst + lo * w.cols)
-    }
-}
