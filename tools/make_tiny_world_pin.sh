@@ -19,6 +19,10 @@
 # Kasane's AVX-512 kernels, 2 threads) and failed on AMD EPYC (Zen) machines, whose kernels sum in another order, so the
 # trained weights differed in their last bits. Every step now runs on the AVX2 kernels and one thread; re-made on an AMD
 # EPYC, where the default settings (Zen, 2 threads) give other bits again. Nothing else changed.
+# And once when inference products were split over Kasane's pool in pieces cut from the shape alone (issue #11; the
+# same pieces at every thread count, since OpenBLAS picks its kernel by each call's shape): 360 gold_logprob and 360
+# prediction_logprob values moved by at most 4.1e-7 relative, and stability.json's goldLogprob* fields with them;
+# predictions, scores and aggregates identical.
 # Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
 # Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
 set -euo pipefail

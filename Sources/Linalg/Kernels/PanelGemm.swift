@@ -67,16 +67,14 @@ private func multiplyByPanels(groups: [Range<Int>], a: UnsafePointer<Float>, lda
     }
 }
 
-/// Runs `body` on pieces of `0..<count` weight rows over the pool (multiples of 64, several per thread so a thread
-/// that is late beside other processes leaves its share to the others).
+/// Runs `body` on pieces of `0..<count` weight rows over the pool: at most 16 pieces of a multiple of 64 rows, several
+/// per thread so a thread that is late beside other processes leaves its share to the others. The cut depends on
+/// `count` alone, never on the thread count: OpenBLAS picks its kernel from each call's shape (small products take
+/// another summation order), so the same pieces must be multiplied whatever the threads.
 private func forWeightRowPieces(_ count: Int, body: (Range<Int>) -> Void) {
-    let threads = Parallel.threadCount
-    guard threads > 1, count > 64 else { body(0..<count); return }
-    let share = (count + 4 * threads - 1) / (4 * threads)
-    let per = max(1, (share + 63) / 64) * 64
-    parallelFor(0..<((count + per - 1) / per)) { p in
-        body((p * per)..<min(count, (p + 1) * per))
-    }
+    let per = max(64, (count + 16 * 64 - 1) / (16 * 64) * 64)
+    let pieces = (count + per - 1) / per
+    parallelFor(0..<pieces) { p in body((p * per)..<min(count, (p + 1) * per)) }
 }
 
 /// Floats of the panel buffer `panelGemm` needs for `w`.
