@@ -93,6 +93,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5,
                     help="interleaved rounds (Kasane then torch then llama.cpp each round); medians are reported")
     ap.add_argument("--skip", default="", help="comma list of engines to skip: kasane,torch,llamacpp")
+    ap.add_argument("--llamacpp-dtypes", default=",".join(LLAMACPP_DTYPES),
+                    help="GGUF weight types of the llama.cpp anchors (default F32,F16)")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     ckpt = os.path.abspath(args.checkpoint)
@@ -122,10 +124,12 @@ def main():
             prompts_path = os.path.join(BENCH, f"{name}-prompts.json")
             with open(prompts_path, "w") as f:
                 json.dump(prompts, f)
-            for dtype in LLAMACPP_DTYPES:
+            for dtype in filter(None, args.llamacpp_dtypes.split(",")):
                 gguf_path = os.path.join(BENCH, f"{name}-{dtype.lower()}.gguf")
-                subprocess.run([sys.executable, "bench/make_gguf.py", ckpt, gguf_path, dtype.lower()], cwd=ROOT,
-                               check=True, stdout=subprocess.DEVNULL)
+                weights = os.path.join(ckpt, "model.safetensors")
+                if not os.path.exists(gguf_path) or os.path.getmtime(gguf_path) < os.path.getmtime(weights):
+                    subprocess.run([sys.executable, "bench/make_gguf.py", ckpt, gguf_path, dtype.lower()], cwd=ROOT,
+                                   check=True, stdout=subprocess.DEVNULL)
                 engines.append((f"llamacpp-{dtype.lower()}", lambda g=gguf_path, d=dtype: run_json(
                     [sys.executable, "bench/anchor_llamacpp.py", g, prompts_path, "--steps", str(args.steps),
                      "--threads", str(args.threads), "--dtype", d], env=env)))
