@@ -14,11 +14,12 @@
 // a weight tile and the activation rows stay in L1 while every activation row uses them.
 #define KASANE_ROW_GROUP 12
 
+#define KASANE_K_CHUNK 512
+
 // Rows of w are read as NW short interleaved streams (1 KB each at k = 512), too short for the hardware prefetcher
 // to learn, so each tile asks for the same offset of the next tile's rows, NW rows ahead, into L2. A prefetch never
 // faults, also past the last row.
 #define KASANE_PREFETCH(p) __builtin_prefetch((const void *)(p), 0, 2)
-#define KASANE_K_CHUNK 512
 
 // NA rows of a against NW rows of w over lanes [t0, t1) (whole vectors), adding into the accumulators acc[i*stride+j].
 #define DEFINE_TILE(DT, NA, NW)                                                                             \

@@ -40,7 +40,8 @@ private final class Job: @unchecked Sendable {
 /// a busy process, the kernel may let that process finish its slice before a woken worker gets the core, and the
 /// caller would stall even though it did all the work. A worker that wakes late finds the job withdrawn (or a
 /// newer one) and goes back to sleep; it can touch a job's body only after joining it, under the mutex, while the
-/// job still had chunks left, so never after `run` has returned.
+/// job still had chunks left, so never after `run` has returned. An idle worker first watches for the next job for
+/// `spinNanoseconds` (pause hints, no `sched_yield`), then blocks on the condition variable.
 final class WorkerPool: @unchecked Sendable {
     static let shared: WorkerPool = {
         let threads = CPUAllocation.current.threads
