@@ -13,7 +13,6 @@
 // Activation rows handled per pass over a weight tile (bounds the accumulator buffer), and the k-chunk over which
 // a weight tile and the activation rows stay in L1 while every activation row uses them.
 #define KASANE_ROW_GROUP 12
-
 #define KASANE_K_CHUNK 512
 
 // Rows of w are read as NW short interleaved streams (1 KB each at k = 512), too short for the hardware prefetcher
