@@ -25,8 +25,10 @@ public struct EvalOptions: Sendable, Codable, Equatable {
     /// the spec can tell; v1.3.0 did not strip. Golds are never stripped.
     public var strip: Bool = true
     public var bleu: BleuMode = .sacrebleu
-    /// Samples decoded together.
-    public var batchSize: Int = 8
+    /// Samples decoded together (KV slots of continuous batching). 16 by measurement (docs/BENCHMARKS.md, "Slot
+    /// count"): 8 → 16 → 32 slots took 12.5 → 12.3 → 11.6 s on a 150m shape, and 32 fp32 KV slots of a 7B model
+    /// would not fit beside its weights in 24 GB.
+    public var batchSize: Int = 16
     /// Prefill the instruction+shots prefix once per dataset and reuse its KV cache.
     public var usePrefixCache: Bool = true
     /// Also compute each example's gold log-prob (teacher-forced) and its prediction's own log-prob, in the same

@@ -11,7 +11,7 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Few-shot examples per prompt (first samples of the train split).") var shots: Int = 4
     @Option(help: "Samples per dataset (first ones of the split); -1 for all.") var maxSamples: Int = 100
     @Option(help: "Split to score: dev or test.") var split: String = "dev"
-    @Option(help: "Samples decoded together.") var batchSize: Int = 8
+    @Option(help: "Samples decoded together.") var batchSize: Int = EvalOptions().batchSize
     @Flag(help: "Prefill every prompt whole (no shared instruction+shots KV cache).") var noPrefixCache = false
     @Flag(help: "Skip the per-example log-probs (stored as absent).") var noLogprobs = false
     @Flag(help: "Add BOS to prompts (v1.4.1 does not).") var addBos = false
