@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// One prompt to continue greedily, optionally with a continuation to score teacher-forced after it.
 public struct GreedyRequest: Sendable, Equatable {
@@ -108,13 +109,9 @@ extension LlamaModel {
     }
 }
 
-/// log softmax(row)[index] over the whole row, in Double (log-sum-exp shifted by the row's maximum).
+/// log softmax(row)[index] over the whole row (`Linalg.logSumExp`, summed in Double).
 func logSoftmax(_ row: [Float], at index: Int) -> Double {
-    var maximum = -Double.infinity
-    for v in row where Double(v) > maximum { maximum = Double(v) }
-    var sum = 0.0
-    for v in row { sum += exp(Double(v) - maximum) }
-    return Double(row[index]) - maximum - log(sum)
+    Double(row[index]) - row.withUnsafeBufferPointer { logSumExp($0) }
 }
 
 /// Index of the largest value among the first `limit` (the first one on ties, as torch.argmax).

@@ -46,6 +46,22 @@ import Testing
         #expect(worst < 3e-7)
     }
 
+    @Test func logSumExpMatchesDoublePrecisionOverAVocabularyRow() {
+        // A logits-like row of the LLM-jp vocabulary size (not a multiple of 8 or 512), seeded, spread over ±30.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let row: [Float] = (0..<99_587).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Double(state >> 11) / Double(1 << 53) * 60 - 30)
+        }
+        let m = Double(row.max()!)
+        let ref = m + log(row.reduce(0.0) { $0 + exp(Double($1) - m) })
+        let ours = row.withUnsafeBufferPointer { logSumExp($0) }
+        #expect(abs(ours - ref) < 1e-6 * (1 + abs(ref)), "\(ours) vs \(ref)")
+        #expect([Float]().withUnsafeBufferPointer { logSumExp($0) } == -.infinity)
+        #expect([Float](repeating: -.infinity, count: 9).withUnsafeBufferPointer { logSumExp($0) } == -.infinity)
+        #expect([1, .nan, 2].withUnsafeBufferPointer { logSumExp($0) }.isNaN)
+    }
+
     @Test(arguments: KernelLevel.allCases) func geluKernelMatchesDoublePrecisionErf(level: KernelLevel) {
         let x: [Float] = stride(from: -15.0, to: 15.0, by: 0.0173).map { Float($0) } + [0, -0.0, 1]
         var y = x
