@@ -53,14 +53,14 @@ final class WorkerPool: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    // All below are guarded by `mutex`.
-    private var busy = false
-    private var generation: UInt64 = 0
-    /// A copy of `generation` that workers may read without the mutex while they spin (`spinNanoseconds`).
-    private let publishedGeneration = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     /// How long an idle worker watches for the next job before it blocks. Decoding publishes a job every 20–100 µs,
     /// and waking a blocked thread costs about that much; beside other processes the worker still blocks soon.
     private let spinNanoseconds = 50_000
+    /// Jobs published so far: written only under `mutex` (with a release store), read under it, or read without it
+    /// by a spinning worker (an acquire load).
+    private let generation = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+    // All below are guarded by `mutex`.
+    private var busy = false
     private var job: Job?
     /// Workers holding a reference to `job` (joined and not yet left).
     private var joined = 0
@@ -70,7 +70,7 @@ final class WorkerPool: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wake, nil)
         pthread_cond_init(done, nil)
-        publishedGeneration.initialize(to: 0)
+        generation.initialize(to: 0)
         for _ in 1..<threadCount {
             let thread = Thread { [self] in workerLoop() }
             thread.name = "kasane-worker"
@@ -94,8 +94,7 @@ final class WorkerPool: @unchecked Sendable {
             let current = Job(body: escapable, range: range, chunk: chunk)
             pthread_mutex_lock(mutex)
             job = current
-            generation &+= 1
-            kasane_store_release(publishedGeneration, generation)
+            kasane_store_release(generation, generation.pointee &+ 1)
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
             drain(current)
@@ -138,13 +137,13 @@ final class WorkerPool: @unchecked Sendable {
         var seen: UInt64 = 0
         pthread_mutex_lock(mutex)
         while true {
-            if generation == seen {
+            if generation.pointee == seen {
                 pthread_mutex_unlock(mutex)
-                kasane_spin_while_equal(publishedGeneration, seen, spinNanoseconds)
+                kasane_spin_while_equal(generation, seen, spinNanoseconds)
                 pthread_mutex_lock(mutex)
             }
-            while generation == seen { pthread_cond_wait(wake, mutex) }
-            seen = generation
+            while generation.pointee == seen { pthread_cond_wait(wake, mutex) }
+            seen = generation.pointee
             if joinPublishedJob() {
                 joined -= 1
                 if joined == 0 { pthread_cond_signal(done) }

@@ -9,8 +9,8 @@ import Glibc
 ///
 /// Each product is split over weight rows on Kasane's pool, with OpenBLAS single-threaded (`BLAS.singleThreaded`):
 /// beside other processes a multi-threaded OpenBLAS call waits for every one of its threads to get a core, while the
-/// pool's caller never waits for a thread that has not started. Beside two busy loops that halved an evaluation's
-/// time, at the same quiet speed (docs/BENCHMARKS.md).
+/// pool's caller never waits for a thread that has not started. Beside two busy loops an evaluation went from 1.37× to
+/// 1.02× its quiet time, and the quiet time did not grow (docs/BENCHMARKS.md).
 public func panelGemm(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, beta: Float,
                       c: UnsafeMutablePointer<Float>, ldc: Int, panel: UnsafeMutablePointer<Float>,
                       level: KernelLevel = .active) {
