@@ -9,10 +9,10 @@ public final class KVCache: @unchecked Sendable {
     public let numKVHeads: Int
     public let headDim: Int
     /// Positions each sequence can hold in its own buffer (after its shared prefix, if any).
-    public let capacities: [Int]
+    public private(set) var capacities: [Int]
     /// Positions filled so far, per sequence (its shared prefix included).
     public internal(set) var lengths: [Int]
-    private let storage: [FloatStorage]
+    private var storage: [FloatStorage]
     private var shared: [SharedPrefix?]
 
     /// The first `count` positions of `cache`'s sequence `sequence`, read in place.
@@ -50,6 +50,15 @@ public final class KVCache: @unchecked Sendable {
     public func reset(sequence: Int) {
         lengths[sequence] = 0
         shared[sequence] = nil
+    }
+
+    /// Gives the empty `sequence` room for at least `capacity` positions of its own, replacing its buffer if it is
+    /// smaller (a continuous batch learns each request's length only when the request enters its slot).
+    func reserve(sequence: Int, capacity: Int) {
+        precondition(lengths[sequence] == 0)
+        guard capacity > capacities[sequence] else { return }
+        capacities[sequence] = capacity
+        storage[sequence] = FloatStorage(count: numLayers * 2 * numKVHeads * capacity * headDim)
     }
 
     /// Keeps the first `count` positions of one sequence (later ones are overwritten by what is fed next).

@@ -52,14 +52,11 @@ public final class LlamaGenerator: TextGenerator {
                                         stats: &stats, shouldStop: shouldStop)
     }
 
-    public func generateEach(prompts: [[Int]], continuations: [[Int]]?, maxNewTokens: Int, slots: Int,
-                             prefix: PrefixCache?, shouldStop: (Int, [Int]) -> Bool,
-                             onFinish: (Int, GreedyOutput) throws -> Void) throws {
-        let requests = prompts.indices.map {
-            GreedyRequest(prompt: prompts[$0], maxNewTokens: maxNewTokens, continuation: continuations?[$0])
-        }
-        try model.generateContinuously(requests, slots: slots, prefix: prefix, eosTokenIds: eosTokenIds,
-                                       logprobs: continuations != nil, stats: &stats, shouldStop: shouldStop,
-                                       onFinish: onFinish)
+    public func generateEach(slots: Int, logprobs: Bool, next: () throws -> TextRequest<PrefixCache>?,
+                             shouldStop: (Int, [Int]) -> Bool, onFinish: (Int, GreedyOutput) throws -> Void) throws {
+        try model.generateContinuously(slots: slots, eosTokenIds: eosTokenIds, logprobs: logprobs, stats: &stats, next: {
+            try next().map { PrefixedRequest(GreedyRequest(prompt: $0.prompt, maxNewTokens: $0.maxNewTokens,
+                                                           continuation: $0.continuation), prefix: $0.prefix) }
+        }, shouldStop: shouldStop, onFinish: onFinish)
     }
 }

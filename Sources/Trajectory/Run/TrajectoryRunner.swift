@@ -72,39 +72,42 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
             }
             let model = models[k]
             var stored = 0, new = 0, tokens = 0
-            var evaluator: Evaluator<Generator>? = nil
+            // Every dataset's missing examples go through one evaluator pass, batched continuously across datasets.
+            var work: [DatasetWork] = [], workDataset: [Int] = [], have: [Set<Int>] = []
+            for (d, dataset) in datasets.enumerated() {
+                have.append(try store.storedExamples(model: model.id, dataset: dataset.id))
+                if (0..<suite[d].samples.count).contains(where: { !have[d].contains($0) }) {
+                    work.append(DatasetWork(suite[d], skip: have[d]))
+                    workDataset.append(d)
+                }
+            }
+            var measured: MeasuredPasses? = nil
+            if !work.isEmpty {
+                let loadStart = Date()
+                let evaluator = Evaluator(generator: try makeGenerator(checkpoint), options: evalOptions)
+                log.write("step=\(checkpoint.step) load seconds=\(Self.f(Date().timeIntervalSince(loadStart)))")
+                var added = [Int](repeating: 0, count: work.count)
+                try evaluator.run(work, onBatch: { w, batch in
+                    let d = workDataset[w]
+                    try store.insertPredictions(batch, model: model.id, dataset: datasets[d].id)
+                    added[w] += batch.count
+                    events.batch("[\(k + 1)/\(checkpoints.count)] step \(checkpoint.step): \(datasets[d].name)"
+                                 + " \(have[d].count + added[w])/\(suite[d].samples.count)")
+                }, onDone: { w, pass in
+                    let dataset = datasets[workDataset[w]]
+                    let c = pass.counters
+                    try store.recordTiming(model: model.id, dataset: dataset.id, seconds: pass.seconds, examples: c.samples,
+                                           generatedTokens: c.generatedTokens)
+                    let processed = c.promptTokens + c.generatedTokens
+                    log.write("step=\(checkpoint.step) dataset=\(dataset.name) new=\(c.samples) seconds=\(Self.f(pass.seconds))"
+                              + " prompt_tokens=\(c.promptTokens) generated_tokens=\(c.generatedTokens)"
+                              + " tok/s=\(Self.f(pass.seconds > 0 ? Double(processed) / pass.seconds : 0))")
+                    new += c.samples; tokens += processed
+                })
+                measured = measure(evaluator.generator).map { MeasuredPasses(examples: new, stats: $0) }
+            }   // the model is freed here, before the next one is made
             for (d, dataset) in datasets.enumerated() {
                 let expected = suite[d].samples.count
-                let have = try store.storedExamples(model: model.id, dataset: dataset.id)
-                let missing = (0..<expected).filter { !have.contains($0) }
-                if !missing.isEmpty {
-                    let current: Evaluator<Generator>
-                    if let evaluator { current = evaluator } else {
-                        let loadStart = Date()
-                        current = Evaluator(generator: try makeGenerator(checkpoint), options: evalOptions)
-                        evaluator = current
-                        log.write("step=\(checkpoint.step) load seconds=\(Self.f(Date().timeIntervalSince(loadStart)))")
-                    }
-                    let datasetStart = Date()
-                    var datasetNew = 0, datasetPromptTokens = 0
-                    let generatedBefore = current.counters.generatedTokens
-                    try current.run(suite[d], skip: have) { batch in
-                        try store.insertPredictions(batch, model: model.id, dataset: dataset.id)
-                        datasetNew += batch.count
-                        datasetPromptTokens += batch.reduce(0) { $0 + $1.promptTokens }
-                        events.batch("[\(k + 1)/\(checkpoints.count)] step \(checkpoint.step): \(dataset.name)"
-                                     + " \(have.count + datasetNew)/\(expected)")
-                    }
-                    let datasetTokens = current.counters.generatedTokens - generatedBefore
-                    let seconds = Date().timeIntervalSince(datasetStart)
-                    try store.recordTiming(model: model.id, dataset: dataset.id, seconds: seconds, examples: datasetNew,
-                                           generatedTokens: datasetTokens)
-                    let processed = datasetPromptTokens + datasetTokens
-                    log.write("step=\(checkpoint.step) dataset=\(dataset.name) new=\(datasetNew) seconds=\(Self.f(seconds))"
-                              + " prompt_tokens=\(datasetPromptTokens) generated_tokens=\(datasetTokens)"
-                              + " tok/s=\(Self.f(seconds > 0 ? Double(processed) / seconds : 0))")
-                    new += datasetNew; tokens += processed
-                }
                 let predictions = try store.predictions(model: model.id, dataset: dataset.id)
                 guard predictions.count >= expected else {
                     throw TrajectoryError.store(path: store.path, reason: "\(checkpoint.name): \(dataset.name) has"
@@ -125,8 +128,6 @@ public final class TrajectoryRunner<Generator: TextGenerator> {
                 try store.setScore(try Scoring.score(suite[d], records: inPlan, bleu: evalOptions.bleu),
                                    model: model.id, dataset: dataset.id)
             }
-            let measured = evaluator.flatMap { measure($0.generator) }.map { MeasuredPasses(examples: new, stats: $0) }
-            evaluator = nil   // free the model before the next one is made
             let ownScores = try store.scores(model: model.id).filter { s in datasets.contains { $0.name == s.dataset } }
             let aggregates = Scoring.aggregate(ownScores).values
             try store.setAggregates(aggregates, model: model.id)
