@@ -105,6 +105,44 @@ import Tokenizers
         #expect(checked == 16)
     }
 
+    /// Datasets batched together (a finished sequence replaced by the next dataset's prompt, each dataset with its
+    /// own prefix) give the records of one dataset at a time; each dataset is reported done once, with its counts,
+    /// and the datasets' seconds add up to no more than the wall time.
+    @Test func datasetsBatchedTogetherMatchOneAtATime() throws {
+        guard let root = TestPaths.evalsetsReal, let tokPath = TestPaths.llmJpTokenizer else {
+            Issue.record("shared/ not found"); return
+        }
+        let dir = try Self.makeModel()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = try LlamaModel(directory: dir)
+        let tokenizer = try Tokenizer.load(path: tokPath)
+        var options = EvalOptions()
+        options.maxSamples = 5
+        options.batchSize = 4   // fewer slots than a dataset's samples, so datasets overlap in the batch
+        let datasets = try loadEvalSuite(root: root, options: options)
+        let oneAtATime = try run(model, tokenizer, datasets: datasets, batch: 4, prefix: true)
+
+        let evaluator = Evaluator(generator: try LlamaGenerator(model: model, tokenizer: tokenizer), options: options)
+        var records = [[PredictionRecord]](repeating: [], count: datasets.count)
+        var done: [Int: DatasetPass] = [:]
+        let started = Date()
+        try evaluator.run(datasets.map { DatasetWork($0, skip: [1]) }, onBatch: { d, batch in
+            #expect(done[d] == nil, "a batch of \(datasets[d].name) after it was done")
+            records[d] += batch
+        }, onDone: { d, pass in
+            #expect(done[d] == nil)
+            done[d] = pass
+        })
+        let wall = Date().timeIntervalSince(started)
+        #expect(records.flatMap { $0.sorted { $0.index < $1.index } } == oneAtATime.filter { $0.index != 1 })
+        #expect(done.count == datasets.count)
+        for d in datasets.indices {
+            let generated = records[d].reduce(0) { $0 + $1.logprobs!.predictionTokens }
+            #expect(done[d]?.counters.samples == 4 && done[d]?.counters.generatedTokens == generated)
+        }
+        #expect(done.values.reduce(0) { $0 + $1.seconds } <= wall)
+    }
+
     @Test func tokenizerLargerThanModelIsRejected() throws {
         guard let tokPath = TestPaths.llmJpTokenizer else { Issue.record("shared/ not found"); return }
         let dir = try Self.makeModel(vocab: 1000)

@@ -1,0 +1,65 @@
+import Testing
+@testable import Llama
+
+/// Continuous batching across prefixes (issue #11): requests that start from different prefix caches (one per
+/// dataset) share one batch, each computes exactly what it computes alone, and a prefix is freed as soon as the
+/// last request reading it has finished, while the others go on.
+@Suite struct ContinuousBatchingTests {
+    static func ids(_ count: Int, seed: Int, vocab: Int) -> [Int] {
+        BatchInvariantForwardTests.ids(count, seed: seed, vocab: vocab)
+    }
+
+    @Test func requestsOfTwoPrefixesInOneBatchMatchEachAlone() throws {
+        let model = try Fixtures.model("gqa-bf16-tied-5x")
+        let vocab = model.config.vocabSize
+        let heads = [Self.ids(30, seed: 1, vocab: vocab), Self.ids(20, seed: 2, vocab: vocab)]
+        var prefixes: [PrefixCache?] = try heads.map { try PrefixCache(model: model, tokens: $0) }
+        weak var firstPrefixKV = prefixes[0]?.cache
+        // Three requests per prefix: different suffixes and lengths, one with nothing to generate, all scored.
+        let requests = (0..<6).map { n in
+            GreedyRequest(prompt: heads[n / 3] + Self.ids(2 + 3 * n, seed: 10 + n, vocab: vocab),
+                          maxNewTokens: [4, 7, 0, 5, 2, 9][n], continuation: Self.ids(3 + n % 2, seed: 30 + n, vocab: vocab))
+        }
+        var aloneStats = GenerationStats()
+        let alone = try requests.indices.map { n in
+            try model.generateGreedy([requests[n]], prefix: prefixes[n / 3], eosTokenIds: [], logprobs: true,
+                                     stats: &aloneStats, shouldStop: { _, _ in false })[0]
+        }
+
+        var handedOut = 0
+        var outputs: [Int: GreedyOutput] = [:]
+        var stats = GenerationStats()
+        var checkedWhileOthersRun = false
+        try model.generateContinuously(slots: 2, eosTokenIds: [], logprobs: true, stats: &stats, next: {
+            guard handedOut < requests.count else { return nil }
+            let n = handedOut
+            handedOut += 1
+            let entry = PrefixedRequest(requests[n], prefix: prefixes[n / 3])
+            if n == 2 { prefixes[0] = nil }   // the first prefix's last request: the caller lets go of it
+            return entry
+        }, shouldStop: { _, _ in false }) { n, output in
+            outputs[n] = output
+            if (0..<3).allSatisfy({ outputs[$0] != nil }) && outputs.count < requests.count {
+                #expect(firstPrefixKV == nil, "the first prefix is still held after its last request finished")
+                checkedWhileOthersRun = true
+            }
+        }
+        #expect(checkedWhileOthersRun)
+        #expect(requests.indices.map { outputs[$0] } == alone)
+        #expect(stats.reusedPrefixTokens == 3 * 30 + 3 * 20)
+    }
+
+    /// A slot's buffer grows to the longest request it has served, holding only positions after the prefix.
+    @Test func slotsGrowToTheirRequests() throws {
+        let model = try Fixtures.model("mha-f32-untied-4x")
+        let vocab = model.config.vocabSize
+        let cache = model.makeCache(capacities: [0, 0])
+        cache.reserve(sequence: 1, capacity: 12)
+        #expect(cache.capacities == [0, 12] && cache.byteCount == 12 * cache.bytesPerPosition)
+        cache.reserve(sequence: 1, capacity: 5)   // never shrinks
+        #expect(cache.capacities == [0, 12])
+        _ = try model.forward([SequenceChunk(sequence: 1, tokens: Self.ids(12, seed: 3, vocab: vocab))], cache: cache,
+                              logits: .none)
+        #expect(cache.lengths == [0, 12])
+    }
+}
