@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Wall time of `kasane eval` on ../shared/evalsets-real with a 150m-shaped random LLaMA:
-#   prefix-cached batched (default) vs no-cache batch-1, and vs transformers `generate` one prompt at a time
-#   (bench/eval_transformers.py, llm-jp-eval's HF path). Prints ratios and how many predictions agree.
+#   the default (prefix cache, --batch-size default) vs no-cache batch 1, vs no-cache at the default batch size (the
+#   prefix cache alone), and vs transformers `generate` one prompt at a time (bench/eval_transformers.py, llm-jp-eval's
+#   HF path). Prints ratios and how many predictions agree.
 # Env: MODEL (default /tmp/kasane-bench-150m, created if missing), MAX_SAMPLES per dataset (default 5),
 #      HF_MAX_SAMPLES (default = MAX_SAMPLES), THREADS for torch (default 2), SKIP_HF=1 to skip transformers.
 set -euo pipefail
@@ -24,19 +25,22 @@ r=resource.getrusage(resource.RUSAGE_CHILDREN); print(f"{time.time()-t:.2f} {r.r
 wall() { echo "${1% *}"; }
 cpu() { echo "${1#* }"; }
 
-t_fast=$(run $KASANE eval --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$N" --batch-size 8 --quiet --output "$OUT/fast")
+t_fast=$(run $KASANE eval --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$N" --quiet --output "$OUT/fast")
 t_slow=$(run $KASANE eval --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$N" --batch-size 1 --no-prefix-cache --quiet --output "$OUT/slow")
+t_nocache=$(run $KASANE eval --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$N" --no-prefix-cache --quiet --output "$OUT/nocache")
 echo "samples per dataset: $N (8 datasets); load average: $(cut -d' ' -f1 /proc/loadavg)"
-printf "kasane prefix-cached, batch 8 : wall %8.1f s  cpu %8.1f s\n" "$(wall "$t_fast")" "$(cpu "$t_fast")"
+printf "kasane default (prefix cache) : wall %8.1f s  cpu %8.1f s\n" "$(wall "$t_fast")" "$(cpu "$t_fast")"
 printf "kasane no cache, batch 1      : wall %8.1f s  cpu %8.1f s\n" "$(wall "$t_slow")" "$(cpu "$t_slow")"
-printf "ratio no-cache-b1 / cached-b8 : wall %8.2fx  cpu %8.2fx\n" "$(echo "$(wall "$t_slow") / $(wall "$t_fast")" | bc -l)" \
+printf "kasane no cache, default batch: wall %8.1f s  cpu %8.1f s\n" "$(wall "$t_nocache")" "$(cpu "$t_nocache")"
+printf "ratio no-cache-b1 / default   : wall %8.2fx  cpu %8.2fx\n" "$(echo "$(wall "$t_slow") / $(wall "$t_fast")" | bc -l)" \
   "$(echo "$(cpu "$t_slow") / $(cpu "$t_fast")" | bc -l)"
+printf "ratio no-cache / default (same batch): wall %8.2fx\n" "$(echo "$(wall "$t_nocache") / $(wall "$t_fast")" | bc -l)"
 cmp -s <(python3 -c "import json,sys;[print(json.loads(l)['generated']) for l in open(sys.argv[1])]" "$OUT/fast/predictions.jsonl") \
        <(python3 -c "import json,sys;[print(json.loads(l)['generated']) for l in open(sys.argv[1])]" "$OUT/slow/predictions.jsonl") \
   && echo "generated texts identical between the two kasane paths" || echo "WARNING: kasane paths differ"
 if [ "${SKIP_HF:-0}" != 1 ]; then
   if [ "$HF_N" != "$N" ]; then
-    t_fast_hf=$(run $KASANE eval --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$HF_N" --batch-size 8 --quiet --output "$OUT/fast_hf")
+    t_fast_hf=$(run $KASANE eval --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$HF_N" --quiet --output "$OUT/fast_hf")
   else
     t_fast_hf=$t_fast; cp -r "$OUT/fast" "$OUT/fast_hf"
   fi
