@@ -17,8 +17,6 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Print timing (prefill and decode tokens/s, peak RSS) as JSON to stderr.") var timing = false
 
     func validate() throws {
-        guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be >= 0") }
-        guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be in 1...4096") }
         guard (ids == nil) != (prompt == nil) else { throw ValidationError("give exactly one of --ids or --prompt") }
     }
 
