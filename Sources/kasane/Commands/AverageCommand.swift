@@ -17,7 +17,6 @@ struct AverageCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (at != nil) != all else { throw ValidationError("give exactly one of --at STEP[,STEP...] and --all") }
-        guard window >= 1 else { throw ValidationError("--window: must be at least 1") }
     }
 
     func run() async throws {
