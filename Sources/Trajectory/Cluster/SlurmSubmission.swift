@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// What `kasane slurm` is asked for: the evaluation (as `kasane eval --checkpoints --db` takes it), where its jobs
@@ -30,6 +31,15 @@ public struct SlurmPlan: Sendable {
 
     /// `kasane`: the executable's absolute path (tasks run it again); default: this process's executable.
     public init(_ request: SlurmRequest, kasane: String = SlurmPlan.currentExecutable) throws {
+        // What every task would refuse is refused here, before a script is written or a job submitted.
+        guard case .run = request.evaluation.models else {
+            throw TrajectoryError.selection("kasane slurm needs --checkpoints DIR (a run to split into array tasks)")
+        }
+        guard request.checkpointsPerTask >= 1 else {
+            throw TrajectoryError.invalidOption(option: "--checkpoints-per-task", value: String(request.checkpointsPerTask),
+                                                expected: "at least 1")
+        }
+        try request.evaluation.evalOptions.validate()
         var evaluation = request.evaluation
         let db = TrajectoryEvaluation.absolute(evaluation.db)
         evaluation.db = db

@@ -22,13 +22,6 @@ struct SlurmCommand: AsyncParsableCommand {
     @Flag(help: "Write the scripts and print the sbatch lines; submit nothing.") var dryRun = false
     @Flag(help: "Block until the chain ends; exit non-zero if a task failed.") var wait = false
 
-    func validate() throws {
-        guard eval.selection.checkpoints != nil, eval.store.db != nil else {
-            throw ValidationError("kasane slurm needs --checkpoints DIR and --db FILE")
-        }
-        guard checkpointsPerTask >= 1 else { throw ValidationError("--checkpoints-per-task must be ≥ 1") }
-    }
-
     func run() async throws {
         let resources = SlurmResources(partition: partition, account: account, qos: qos, time: time,
                                        cpusPerTask: cpusPerTask, mem: mem, maxParallel: maxParallel, extraArguments: sbatchArg)

@@ -22,10 +22,6 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("COMET model folder (docs/COMET.md): adds comet_wmt22, MT's metric.", valueName: "dir"))
     var comet: String?
 
-    func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1") }
-    }
-
     var evalOptions: EvalOptions {
         var o = EvalOptions()
         (o.split, o.shots, o.maxSamples, o.batchSize) = (split, shots, maxSamples, batchSize)
