@@ -45,4 +45,16 @@ import Testing
         #expect(AnalysisSpan.steps(200...400).positions(steps: [100, 200, 300, 400, 500]) == 1..<4)
         #expect(AnalysisSpan.lastCount(3).positions(steps: [1, 2, 3, 4]) == 1..<4)
     }
+
+    /// `stability --last N` needs two checkpoints, whatever else selects the span.
+    @Test func lastCountSpanNeedsTwoCheckpoints() throws {
+        #expect(try StabilityRequest.span(steps: nil, last: 3, lastFraction: "0.2") == .lastCount(3))
+        #expect(try StabilityRequest.span(steps: nil, last: nil, lastFraction: "all") == .all)
+        for steps in [nil, try StepRange(parsing: "10:20")] {
+            let error = try #require(throws: TrajectoryError.self) {
+                try StabilityRequest.span(steps: steps, last: 1, lastFraction: "0.2")
+            }
+            #expect(error.description == "--last: needs at least 2 checkpoints")
+        }
+    }
 }

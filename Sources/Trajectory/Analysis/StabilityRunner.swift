@@ -23,6 +23,7 @@ public struct StabilityRequest: Sendable {
 
     /// The span `stability` and `report` analyse: `--steps A:B`, else `--last N`, else `--last-fraction`.
     public static func span(steps: StepRange?, last: Int?, lastFraction: String) throws -> AnalysisSpan {
+        if let last, last < 2 { throw TrajectoryError.selection("--last: needs at least 2 checkpoints") }
         if let steps {
             guard steps.stride == nil else {
                 throw TrajectoryError.invalidOption(option: "--steps", value: "A:B:stride", expected: "a contiguous span A:B")

@@ -16,10 +16,6 @@ struct StabilityAnalysisOptions: ParsableArguments {
     @Option(help: "Correctness threshold τ for flips on graded metrics.") var threshold: Double = 1.0
     @OptionGroup var statistics: StatisticsOptions
 
-    func validate() throws {
-        if let last, last < 2 { throw ValidationError("--last: needs at least 2 checkpoints") }
-    }
-
     func request() throws -> StabilityRequest {
         StabilityRequest(run: store.run, span: try StabilityRequest.span(steps: steps, last: last, lastFraction: lastFraction),
                          windows: try StabilityRequest.parseWindows(windows), alignment: align,
