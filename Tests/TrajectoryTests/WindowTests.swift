@@ -46,6 +46,15 @@ import Testing
         #expect(AnalysisSpan.lastCount(3).positions(steps: [1, 2, 3, 4]) == 1..<4)
     }
 
+    @Test func windowSizesAreSortedDistinctAndAtLeastOne() throws {
+        #expect(try WindowSizes(parsing: "10, 2,5,2").sizes == [2, 5, 10])
+        #expect(try WindowSizes(parsing: "1").description == "1")
+        #expect(WindowSizes([20, 1, 5]).description == "1,5,20")
+        for bad in ["", "0", "2,x", "-1", "2;5"] {
+            #expect(throws: TrajectoryError.self, "\(bad)") { try WindowSizes(parsing: bad) }
+        }
+    }
+
     /// `stability --last N` needs two checkpoints, whatever else selects the span.
     @Test func lastCountSpanNeedsTwoCheckpoints() throws {
         #expect(try StabilityRequest.span(steps: nil, last: 3, lastFraction: "0.2") == .lastCount(3))

@@ -32,17 +32,6 @@ public struct StabilityRequest: Sendable {
         }
         return try last.map { AnalysisSpan.lastCount($0) } ?? AnalysisSpan.parseFraction(lastFraction)
     }
-
-    /// Parses "1,2,5,10,20".
-    public static func parseWindows(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let values = parts.compactMap { Int($0) }
-        guard !values.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 1 }) else {
-            throw TrajectoryError.invalidOption(option: "--windows", value: text,
-                                                expected: "a comma-separated list of sizes ≥ 1")
-        }
-        return Array(Set(values)).sorted()
-    }
 }
 
 public struct StabilityResult: Sendable {

@@ -12,10 +12,11 @@ public struct SlurmRequest: Sendable {
     public var checkpointsPerTask: Int
     /// After the merge: ensemble, stability and report into this folder (nil: no report stage).
     public var reportDirectory: String?
-    public var ensembleWindows: String
+    public var ensembleWindows: WindowSizes
 
     public init(evaluation: TrajectoryRequest, arguments: [String], resources: SlurmResources,
-                checkpointsPerTask: Int = 1, reportDirectory: String? = nil, ensembleWindows: String = "2,5,10") {
+                checkpointsPerTask: Int = 1, reportDirectory: String? = nil,
+                ensembleWindows: WindowSizes = WindowSizes([2, 5, 10])) {
         self.evaluation = evaluation; self.arguments = arguments; self.resources = resources
         self.checkpointsPerTask = checkpointsPerTask; self.reportDirectory = reportDirectory
         self.ensembleWindows = ensembleWindows
@@ -51,7 +52,7 @@ public struct SlurmPlan: Sendable {
             let run = ["--db", db, "--run", runName]
             var stability = [kasane, "stability"] + run
             if case let .run(_, _, fraction?) = evaluation.models { stability += ["--last-fraction", fraction.text] }
-            return [[kasane, "ensemble"] + run + ["--window", request.ensembleWindows], stability,
+            return [[kasane, "ensemble"] + run + ["--window", request.ensembleWindows.description], stability,
                     [kasane, "report"] + run + ["--output", TrajectoryEvaluation.absolute(dir)]]
         }
         chain = SlurmChain(kasane: kasane, db: db, evalArguments: shared, pendingSteps: pending,

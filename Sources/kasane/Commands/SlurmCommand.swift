@@ -18,7 +18,8 @@ struct SlurmCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Checkpoints per array task.", valueName: "K")) var checkpointsPerTask: Int = 1
     @Option(help: ArgumentHelp("After the merge: ensemble, stability and report into this folder.", valueName: "dir"))
     var report: String?
-    @Option(help: ArgumentHelp("Ensemble window sizes for --report.", valueName: "list")) var ensembleWindow: String = "2,5,10"
+    @Option(help: ArgumentHelp("Ensemble window sizes for --report.", valueName: "list"))
+    var ensembleWindow = WindowSizes([2, 5, 10])
     @Flag(help: "Write the scripts and print the sbatch lines; submit nothing.") var dryRun = false
     @Flag(help: "Block until the chain ends; exit non-zero if a task failed.") var wait = false
 

@@ -16,7 +16,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: "The SQLite result store.") var db: String
     @Option(name: .customLong("run"), help: "Run name in the store (default: the checkpoint folder's absolute path).")
     var runName: String?
-    @Option(help: "Window sizes, e.g. 2,5,10,20.") var windows: String = "2,5,10,20"
+    @Option(help: "Window sizes, e.g. 2,5,10,20.") var windows = WindowSizes([2, 5, 10, 20])
     @OptionGroup var span: SpanOptions
     @OptionGroup var statistics: StatisticsOptions
     @Option(help: "Also write the report (report.html, report.md, figures) into this folder.") var report: String?
@@ -25,7 +25,7 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let request = SweepRequest(
             checkpoints: checkpoints, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions, db: db,
-            tokenizer: evaluation.tokenizer, runName: runName, windows: try StabilityRequest.parseWindows(windows),
+            tokenizer: evaluation.tokenizer, runName: runName, windows: windows.sizes,
             steps: span.steps, lastFraction: span.lastFraction,
             options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
             comet: evaluation.comet)
