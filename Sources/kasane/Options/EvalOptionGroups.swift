@@ -44,12 +44,9 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A run: a folder of checkpoint-N (iter_N, stepN, global_stepN) folders or a list file "
                                + "of 'path step' lines.", valueName: "dir"))
     var checkpoints: String?
-    @OptionGroup var span: SpanOptions
+    @OptionGroup var span: RunSpanOptions
     @Option(help: ArgumentHelp("Training step of a single --model (default: from its folder name).", valueName: "n"))
     var step: Int?
-    @Option(name: .customLong("run"), help: ArgumentHelp("Run name in the store (default: the checkpoint folder's "
-                                                         + "absolute path).", valueName: "name"))
-    var runName: String?
 
     func validate() throws {
         guard (model == nil) != (checkpoints == nil) else { throw ValidationError("give exactly one of --model and --checkpoints") }
@@ -64,12 +61,16 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
-/// Which of a run's checkpoints: a step range or the last fraction (`eval`, `slurm`, `drift`, `sweep`).
-struct SpanOptions: ParsableArguments {
+/// Which of a run's checkpoints (a step range or the last fraction) and the run's name in the store (`eval`,
+/// `slurm`, `drift`, `sweep`).
+struct RunSpanOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only steps in A..B (inclusive), every stride from A.", valueName: "A:B[:stride]"))
     var steps: StepRange?
     @Option(help: ArgumentHelp("Only the last fraction of the checkpoints (0.2, 1/5 or 20%).", valueName: "p"))
     var lastFraction: LastFraction?
+    @Option(name: .customLong("run"), help: ArgumentHelp("Run name in the store (default: the checkpoint folder's "
+                                                         + "absolute path).", valueName: "name"))
+    var runName: String?
 }
 
 /// The result store written to and what is recorded beside it.
