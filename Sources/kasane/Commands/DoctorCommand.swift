@@ -11,6 +11,6 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try MachineReport(sgemmSize: size, seconds: seconds)
-        print(json ? report.json : report.lines(version: KasaneVersion.string).joined(separator: "\n"))
+        print(json ? report.json : report.lines(version: Kasane.version).joined(separator: "\n"))
     }
 }

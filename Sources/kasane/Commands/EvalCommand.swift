@@ -37,7 +37,7 @@ struct EvalCommand: AsyncParsableCommand {
         live.clear()
         if !quiet { say(summary.line(db: plan.request.db)) }
         guard let output, let model = summary.models.first else { return }
-        let report = try ModelReport(plan: plan, model: model, kasaneVersion: KasaneVersion.string, startedAt: started)
+        let report = try ModelReport(plan: plan, model: model, kasaneVersion: Kasane.version, startedAt: started)
         try report.write(to: output)
         print(report.summary + "\nwrote \(output)/predictions.jsonl and \(output)/scores.json")
     }
