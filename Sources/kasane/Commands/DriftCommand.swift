@@ -13,7 +13,7 @@ struct DriftCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pairs = try DriftRequest(checkpoints: checkpoints, steps: span.steps, lastFraction: span.lastFraction, db: db,
-                                     runName: span.runName).run()
+                                     runName: span.run).run()
         print(DriftExport.text(pairs), terminator: "")
         if let json { try OutputFile.write(DriftExport.json(pairs), to: json) }
         if let csv { try OutputFile.write(DriftExport.csv(pairs), to: csv) }

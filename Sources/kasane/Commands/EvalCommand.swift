@@ -23,7 +23,7 @@ struct EvalCommand: AsyncParsableCommand {
     var request: TrajectoryRequest {
         TrajectoryRequest(models: selection.selection, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions,
                           db: store.db ?? ((output ?? ".") as NSString).appendingPathComponent("results.sqlite"),
-                          tokenizer: evaluation.tokenizer, journal: store.journal, runName: selection.span.runName,
+                          tokenizer: evaluation.tokenizer, journal: store.journal, runName: selection.span.run,
                           verify: store.verify, log: store.log, averaging: averaging.request, comet: evaluation.comet)
     }
 

@@ -23,7 +23,7 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let request = SweepRequest(
             checkpoints: checkpoints, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions, db: db,
-            tokenizer: evaluation.tokenizer, runName: span.runName, windows: windows.sizes,
+            tokenizer: evaluation.tokenizer, runName: span.run, windows: windows.sizes,
             steps: span.steps, lastFraction: span.lastFraction,
             options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
             comet: evaluation.comet)

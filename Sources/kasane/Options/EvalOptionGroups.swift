@@ -68,9 +68,8 @@ struct RunSpanOptions: ParsableArguments {
     var steps: StepRange?
     @Option(help: ArgumentHelp("Only the last fraction of the checkpoints (0.2, 1/5 or 20%).", valueName: "p"))
     var lastFraction: LastFraction?
-    @Option(name: .customLong("run"), help: ArgumentHelp("Run name in the store (default: the checkpoint folder's "
-                                                         + "absolute path).", valueName: "name"))
-    var runName: String?
+    @Option(help: ArgumentHelp("Run name in the store (default: the checkpoint folder's absolute path).", valueName: "name"))
+    var run: String?
 }
 
 /// The result store written to and what is recorded beside it.
