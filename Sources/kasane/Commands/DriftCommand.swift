@@ -15,7 +15,6 @@ struct DriftCommand: AsyncParsableCommand {
         let pairs = try DriftRequest(checkpoints: checkpoints, steps: span.steps, lastFraction: span.lastFraction, db: db,
                                      runName: span.run).run()
         print(DriftExport.text(pairs), terminator: "")
-        if let json { try OutputFile.write(DriftExport.json(pairs), to: json) }
-        if let csv { try OutputFile.write(DriftExport.csv(pairs), to: csv) }
+        try DriftExport.write(pairs, json: json, csv: csv)
     }
 }
