@@ -1,6 +1,5 @@
 import ArgumentParser
 import Evaluation
-import Foundation
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "generate", abstract:
@@ -26,6 +25,6 @@ struct GenerateCommand: AsyncParsableCommand {
         let result = try GreedyProbe(model: checkpoint.model, prompt: input, maxNewTokens: maxNewTokens, batch: batch,
                                      ignoreEOS: ignoreEos).run()
         result.output.forEach { print($0) }
-        if timing { FileHandle.standardError.write(Data((result.timing + "\n").utf8)) }
+        if timing { Console.error(result.timing) }
     }
 }

@@ -16,6 +16,6 @@ struct PretrainCommand: AsyncParsableCommand {
     func run() async throws {
         try PretrainJob.run(recipePath: config, overrides: .init(steps: steps, saveEvery: saveEvery, seed: seed,
                                                                 dataSeed: dataSeed),
-                            outputDirectory: output, logEvery: logEvery) { say($0) }
+                            outputDirectory: output, logEvery: logEvery, report: Console().say)
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Trajectory
 
 struct SlurmCommand: AsyncParsableCommand {
@@ -29,14 +28,14 @@ struct SlurmCommand: AsyncParsableCommand {
         let request = SlurmRequest(evaluation: eval.request, arguments: Array(CommandLine.arguments.dropFirst(2)),
                                    resources: resources, checkpointsPerTask: checkpointsPerTask,
                                    reportDirectory: report, ensembleWindows: ensembleWindow)
-        let live = StatusLine(enabled: true)
-        let last = try SlurmPlan(request).submit(dryRun: dryRun, wait: wait, say: { print($0) }) { progress in
-            live.enabled ? live.show(progress.line) : print(progress.line)
+        let console = Console()
+        // Off a terminal every change of the chain is a line of its own, so a log shows how it went.
+        let last = try SlurmPlan(request).submit(dryRun: dryRun, wait: wait, say: console.say) { progress in
+            console.live ? console.show(progress.line) : console.say(progress.line)
         }
         guard let last else { return }
-        live.clear()
-        print(last.line)
-        for failure in last.failures { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
+        console.say(last.line)
+        for failure in last.failures { Console.error("failed: \(failure)") }
         if !last.failures.isEmpty { throw ExitCode(1) }
     }
 }

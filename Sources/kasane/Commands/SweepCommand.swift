@@ -27,11 +27,9 @@ struct SweepCommand: AsyncParsableCommand {
             steps: span.steps, lastFraction: span.lastFraction,
             options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
             comet: evaluation.comet)
-        let live = StatusLine(enabled: !quiet)
-        let result = try WindowSweep.run(request, events: .printing(on: live, quiet: quiet)) {
-            if !quiet { live.clear(); say($0) }
-        }
-        live.clear()
+        let console = Console(quiet: quiet)
+        let result = try WindowSweep.run(request, events: console.events, say: console.say)
+        console.clear()
         print(result.text, terminator: "")
         guard let report else { return }
         try result.writeReport(to: report).forEach { print($0) }
