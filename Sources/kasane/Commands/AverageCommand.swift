@@ -20,9 +20,8 @@ struct AverageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let averaging = CheckpointAveraging(checkpoints: try CheckpointIndex(path: checkpoints).checkpoints,
-                                            window: CheckpointWindow(size: window, alignment: align),
-                                            weights: weights, dtype: dtype)
+        let averaging = try CheckpointAveraging(run: checkpoints, window: CheckpointWindow(size: window, alignment: align),
+                                                weights: weights, dtype: dtype)
         try averaging.write(at: at?.steps, output: output) { print($0) }.lines.forEach { print($0) }
     }
 }
