@@ -90,9 +90,8 @@ struct RunInStoreOptions: ParsableArguments {
 
 /// Averaged models in place of the checkpoints.
 struct AveragingOptions: ParsableArguments {
-    @Option(name: .customLong("average-window"), help: ArgumentHelp(
-        "Evaluate the in-memory average of n neighbouring checkpoints at each one (stored as kind 'average').",
-        valueName: "n"))
+    @Option(help: ArgumentHelp("Evaluate the in-memory average of n neighbouring checkpoints at each one (stored as "
+                               + "kind 'average').", valueName: "n"))
     var averageWindow: Int?
     @Option(help: ArgumentHelp("With --average-window: trailing (t−n+1…t) or centred.", valueName: "align"))
     var align: WindowAlignment = .trailing
