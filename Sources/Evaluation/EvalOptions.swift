@@ -42,3 +42,17 @@ public struct EvalOptions: Sendable, Codable, Equatable {
 
     public init() {}
 }
+
+extension EvalOptions {
+    /// Refuses settings no evaluation can run with. The suite loader checks first, so a bad value fails before any
+    /// model is loaded; `kasane slurm` checks before it submits a task.
+    public func validate() throws {
+        guard shots >= 0 else {
+            throw EvaluationError.invalidValue(path: "--shots", field: "shots", detail: "must be ≥ 0 (found \(shots))")
+        }
+        guard batchSize >= 1 else {
+            throw EvaluationError.invalidValue(path: "--batch-size", field: "batch_size",
+                                               detail: "must be ≥ 1 (found \(batchSize))")
+        }
+    }
+}

@@ -11,8 +11,11 @@ public struct MachineReport {
     public let sgemm: BLAS.SGEMMMeasurement
     public let bandwidth: ReadBandwidthMeasurement
 
-    /// Runs the measurements: sgemm of `size`³ for about `seconds`, then the read bandwidth.
-    public init(sgemmSize size: Int, seconds: Double) {
+    /// Runs the measurements: sgemm of `size`³ for about `seconds`, then the read bandwidth. Larger sizes (three
+    /// matrices of 256 MiB at 8192) and longer runs would only make `kasane doctor` slow; they are refused.
+    public init(sgemmSize size: Int, seconds: Double) throws {
+        guard (1...8192).contains(size) else { throw LinalgError.outOfRange(option: "--size", range: "1...8192") }
+        guard seconds > 0, seconds <= 60 else { throw LinalgError.outOfRange(option: "--seconds", range: "(0, 60]") }
         switch BLAS.startupDecision {
         case .keep(let reason): coreDecision = reason
         case .reexec(let core): coreDecision = "re-exec with \(core) pending"

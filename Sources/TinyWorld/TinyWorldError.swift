@@ -3,6 +3,8 @@
 public enum TinyWorldError: Error, CustomStringConvertible, Sendable {
     case unreadable(file: String, reason: String)
     case badRecipe(file: String, field: String, reason: String)
+    /// A command-line value no run can use (recipe overrides are checked as recipe fields).
+    case badOption(option: String, reason: String)
     case badCorpus(file: String, line: Int, reason: String)
     case tokenizer(file: String, reason: String)
     case writeFailed(path: String, reason: String)
@@ -17,6 +19,7 @@ public enum TinyWorldError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .unreadable(let file, let reason): return "\(file): cannot read (\(reason))"
         case .badRecipe(let file, let field, let reason): return "\(file): field '\(field)': \(reason)"
+        case .badOption(let option, let reason): return "\(option) \(reason)"
         case .badCorpus(let file, let line, let reason): return "\(file): line \(line): \(reason)"
         case .tokenizer(let file, let reason): return "\(file): tokenizer: \(reason)"
         case .writeFailed(let path, let reason): return "\(path): cannot write (\(reason))"

@@ -3,10 +3,11 @@ import Linalg
 
 @main
 struct Kasane: AsyncParsableCommand {
+    static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "kasane",
         abstract: "Evaluate every checkpoint of an LLM pretraining run, measure instability, average and ensemble.",
-        version: KasaneVersion.string,
+        version: version,
         subcommands: [DoctorCommand.self, ForwardCommand.self, GenerateCommand.self, TokenizeCommand.self,
                       EvalCommand.self, SlurmCommand.self, MergeCommand.self, StatusCommand.self, ExportCommand.self,
                       AverageCommand.self, EnsembleCommand.self, StabilityCommand.self, ReportCommand.self,
@@ -18,8 +19,4 @@ struct Kasane: AsyncParsableCommand {
         BLAS.ensureFastCore()
         await main(nil)
     }
-}
-
-enum KasaneVersion {
-    static let string = "0.1.0"
 }

@@ -90,4 +90,20 @@ struct PromptAndSuiteTests {
         options.categories = ["XYZ"]
         #expect(throws: EvaluationError.unknownCategory(name: "XYZ")) { _ = try loadEvalSuite(root: root, options: options) }
     }
+
+    /// `--shots` and `--batch-size` are checked by the options themselves, first thing when the suite loads (so
+    /// before any model): even an evalsets root that does not exist is not looked at.
+    @Test func optionsNoEvaluationCanRunWithAreRefusedFirst() {
+        var options = EvalOptions()
+        options.batchSize = 0
+        let batch = EvaluationError.invalidValue(path: "--batch-size", field: "batch_size", detail: "must be ≥ 1 (found 0)")
+        #expect(throws: batch) { try options.validate() }
+        #expect(throws: batch) { _ = try loadEvalSuite(root: "/nonexistent", options: options) }
+        options = EvalOptions()
+        options.shots = -1
+        #expect(throws: EvaluationError.invalidValue(path: "--shots", field: "shots", detail: "must be ≥ 0 (found -1)")) {
+            _ = try loadEvalSuite(root: "/nonexistent", options: options)
+        }
+        #expect(throws: Never.self) { try EvalOptions().validate() }
+    }
 }

@@ -48,6 +48,26 @@ import Testing
         #expect(saved.allSatisfy { $0.seed == 77 && $0.dataSeed == 78 })
     }
 
+    /// `kasane pretrain`'s option checks are the job's: a zero override fails as its recipe field, before any
+    /// tokenizing, and a zero `--log-every` before the recipe is read.
+    @Test func badOverridesAndLogEveryAreRefused() {
+        for (overrides, field) in [(PretrainJob.Overrides(steps: 0), "training.steps"),
+                                   (PretrainJob.Overrides(saveEvery: 0), "checkpoints.save_every")] {
+            do {
+                _ = try PretrainJob(recipePath: Self.fixture + "/recipe.json", overrides: overrides,
+                                    outputDirectory: "/nonexistent-unused")
+                Issue.record("expected an error naming \(field)")
+            } catch {
+                #expect("\(error)".contains("field '\(field)': must be at least 1 (after command-line overrides)"))
+            }
+        }
+        do {
+            try PretrainJob.run(recipePath: "/nonexistent/recipe.json", overrides: .init(),
+                                outputDirectory: "/nonexistent-unused", logEvery: 0) { _ in }
+            Issue.record("expected an error naming --log-every")
+        } catch { #expect("\(error)" == "--log-every must be at least 1") }
+    }
+
     @Test func sameSeedsGiveTheSameRunAndDataSeedChangesIt() throws {
         func losses(dataSeed: UInt64) throws -> [Double] {
             let job = try PretrainJob(recipePath: Self.fixture + "/recipe.json",

@@ -81,13 +81,18 @@ import Testing
         #expect(try Averager(sources: sources).validate(early).count == 4)
     }
 
-    @Test func planRejectsStepsWithoutAFullWindow() {
+    @Test func planRejectsStepsWithoutAFullWindow() throws {
         #expect(throws: TrajectoryError.self) {
             try AveragingPlan.jobs(steps: [10, 20, 30], window: CheckpointWindow(size: 3), at: [20])
         }
         #expect(throws: TrajectoryError.self) {
             try AveragingPlan.jobs(steps: [10, 20, 30], window: CheckpointWindow(size: 2), at: [25])
         }
+        // `kasane average --window 0` is refused by the averaging itself, naming the option.
+        let empty = try #require(throws: TrajectoryError.self) {
+            try CheckpointAveraging(checkpoints: [], window: CheckpointWindow(size: 0)).write(at: nil, output: "/nonexistent")
+        }
+        #expect(empty.description == "--window: '0' is not valid (expected n ≥ 1)")
         #expect(throws: TrajectoryError.self) { try AveragingWeights(parsing: "ema:0") }
         #expect(throws: TrajectoryError.self) { try AveragingWeights(parsing: "median") }
         let linear: [Double] = [1.0 / 6, 2.0 / 6, 3.0 / 6]

@@ -22,7 +22,10 @@ import Testing
     @Test func writtenCheckpointsMatchTheExactAverages() throws {
         let out = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: out) }
-        let averaging = CheckpointAveraging(checkpoints: inputs, window: CheckpointWindow(size: 3))
+        // As `kasane average` makes it: from the run folder.
+        let run = FixturePaths.averaging.appendingPathComponent("run").path
+        let averaging = try CheckpointAveraging(run: run, window: CheckpointWindow(size: 3))
+        #expect(averaging.checkpoints.map(\.step) == inputs.map(\.step))
         let written = try averaging.write(at: nil, output: out.path)
         let folders = written.folders
         #expect(folders.map { ($0 as NSString).lastPathComponent } == ["checkpoint-30", "checkpoint-40", "checkpoint-50"])

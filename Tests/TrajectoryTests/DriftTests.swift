@@ -61,6 +61,10 @@ import Testing
         let csv = DriftExport.csv(pairs).split(separator: "\r\n")
         #expect(csv.first == "from_step,to_step,scope,l2,relative_l2,update_cosine")
         #expect(csv.count == 1 + 3 * (1 + 5 + 2))
+        // `--json` and `--csv` write exactly these texts.
+        try DriftExport.write(pairs, json: dir.file("d.json"), csv: dir.file("d.csv"))
+        #expect(try String(contentsOfFile: dir.file("d.json"), encoding: .utf8) == DriftExport.json(pairs))
+        #expect(try String(contentsOfFile: dir.file("d.csv"), encoding: .utf8) == DriftExport.csv(pairs))
     }
 
     /// `--json /dev/null` writes into the device: an atomic write (temp file + rename) would replace the device node

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 @testable import Trajectory
@@ -23,6 +24,26 @@ import Testing
 
     static func queued(_ names: String) throws -> Int {
         try SlurmClient.run("squeue", ["-h", "-r", "-n", names]).output.split(separator: "\n").count
+    }
+
+    /// No Slurm needed: what every task would refuse is refused by the plan, before a script is written.
+    @Test func requestsNoTaskCouldRunAreRefusedBeforeAnythingIsWritten() {
+        func plan(_ models: ModelSelection, checkpointsPerTask: Int = 1, batchSize: Int = 1) throws -> SlurmPlan {
+            var options = EvalOptions()
+            options.batchSize = batchSize
+            let evaluation = TrajectoryRequest(models: models, evalsets: "/nonexistent", evalOptions: options,
+                                               db: "/nonexistent/main.sqlite")
+            return try SlurmPlan(SlurmRequest(evaluation: evaluation, arguments: [], resources: SlurmResources(),
+                                              checkpointsPerTask: checkpointsPerTask))
+        }
+        let run = ModelSelection.run(folder: "/nonexistent", steps: nil, lastFraction: nil)
+        func message(_ body: () throws -> SlurmPlan) -> String {
+            do { _ = try body(); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message { try plan(.single(path: "/nonexistent", step: nil)) }.hasPrefix("kasane slurm needs --checkpoints"))
+        #expect(message { try plan(run, checkpointsPerTask: 0) }
+                == "--checkpoints-per-task: '0' is not valid (expected at least 1)")
+        #expect(message { try plan(run, batchSize: 0) } == "--batch-size: field 'batch_size' must be ≥ 1 (found 0)")
     }
 
     @Test(.timeLimit(.minutes(10)))

@@ -45,4 +45,25 @@ import Testing
         #expect(AnalysisSpan.steps(200...400).positions(steps: [100, 200, 300, 400, 500]) == 1..<4)
         #expect(AnalysisSpan.lastCount(3).positions(steps: [1, 2, 3, 4]) == 1..<4)
     }
+
+    @Test func windowSizesAreSortedDistinctAndAtLeastOne() throws {
+        #expect(try WindowSizes(parsing: "10, 2,5,2").sizes == [2, 5, 10])
+        #expect(try WindowSizes(parsing: "1").description == "1")
+        #expect(WindowSizes([20, 1, 5]).description == "1,5,20")
+        for bad in ["", "0", "2,x", "-1", "2;5"] {
+            #expect(throws: TrajectoryError.self, "\(bad)") { try WindowSizes(parsing: bad) }
+        }
+    }
+
+    /// `stability --last N` needs two checkpoints, whatever else selects the span.
+    @Test func lastCountSpanNeedsTwoCheckpoints() throws {
+        #expect(try StabilityRequest.span(steps: nil, last: 3, lastFraction: "0.2") == .lastCount(3))
+        #expect(try StabilityRequest.span(steps: nil, last: nil, lastFraction: "all") == .all)
+        for steps in [nil, try StepRange(parsing: "10:20")] {
+            let error = try #require(throws: TrajectoryError.self) {
+                try StabilityRequest.span(steps: steps, last: 1, lastFraction: "0.2")
+            }
+            #expect(error.description == "--last: needs at least 2 checkpoints")
+        }
+    }
 }

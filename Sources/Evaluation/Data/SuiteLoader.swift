@@ -33,9 +33,7 @@ struct SuiteLoader {
     }
 
     func load() throws -> [EvalDataset] {
-        guard options.shots >= 0 else {
-            throw EvaluationError.invalidValue(path: "--shots", field: "shots", detail: "must be ≥ 0 (found \(options.shots))")
-        }
+        try options.validate()
         let evaluation = try evaluationDirectory()
         let splitDir = (evaluation as NSString).appendingPathComponent(options.split)
         let fm = FileManager.default

@@ -19,7 +19,15 @@ public struct GreedyProbe {
     /// Fixed-length runs: EOS ids do not stop a sequence.
     public var ignoreEOS: Bool
 
-    public init(model: String, prompt: Prompt, maxNewTokens: Int, batch: Int, ignoreEOS: Bool) {
+    /// A negative token budget or a batch outside 1...4096 is refused here, before the model or tokenizer is loaded.
+    public init(model: String, prompt: Prompt, maxNewTokens: Int, batch: Int, ignoreEOS: Bool) throws {
+        guard maxNewTokens >= 0 else {
+            throw EvaluationError.invalidValue(path: "--max-new-tokens", field: "max_new_tokens",
+                                               detail: "must be >= 0 (found \(maxNewTokens))")
+        }
+        guard (1...4096).contains(batch) else {
+            throw EvaluationError.invalidValue(path: "--batch", field: "batch", detail: "must be in 1...4096 (found \(batch))")
+        }
         self.model = model; self.prompt = prompt; self.maxNewTokens = maxNewTokens; self.batch = batch
         self.ignoreEOS = ignoreEOS
     }

@@ -87,9 +87,11 @@ public struct PretrainJob {
 
 extension PretrainJob {
     /// `kasane pretrain`: loads the recipe, tokenizes the corpus and trains, handing `report` the summary, a progress
-    /// line every `logEvery` steps and at each checkpoint, and the closing line.
+    /// line every `logEvery` steps and at each checkpoint, and the closing line. Overrides are checked with the
+    /// recipe (a bad `--steps` names its recipe field).
     public static func run(recipePath: String, overrides: Overrides, outputDirectory: String, logEvery: Int,
                            report: (String) -> Void) throws {
+        guard logEvery >= 1 else { throw TinyWorldError.badOption(option: "--log-every", reason: "must be at least 1") }
         let started = Date()
         let job = try PretrainJob(recipePath: recipePath, overrides: overrides, outputDirectory: outputDirectory)
         job.summaryLines(tokenizeSeconds: Date().timeIntervalSince(started)).forEach(report)

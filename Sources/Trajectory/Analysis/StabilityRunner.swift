@@ -23,6 +23,7 @@ public struct StabilityRequest: Sendable {
 
     /// The span `stability` and `report` analyse: `--steps A:B`, else `--last N`, else `--last-fraction`.
     public static func span(steps: StepRange?, last: Int?, lastFraction: String) throws -> AnalysisSpan {
+        if let last, last < 2 { throw TrajectoryError.selection("--last: needs at least 2 checkpoints") }
         if let steps {
             guard steps.stride == nil else {
                 throw TrajectoryError.invalidOption(option: "--steps", value: "A:B:stride", expected: "a contiguous span A:B")
@@ -30,17 +31,6 @@ public struct StabilityRequest: Sendable {
             return .steps((steps.lower ?? Int.min)...(steps.upper ?? Int.max))
         }
         return try last.map { AnalysisSpan.lastCount($0) } ?? AnalysisSpan.parseFraction(lastFraction)
-    }
-
-    /// Parses "1,2,5,10,20".
-    public static func parseWindows(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let values = parts.compactMap { Int($0) }
-        guard !values.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 1 }) else {
-            throw TrajectoryError.invalidOption(option: "--windows", value: text,
-                                                expected: "a comma-separated list of sizes ≥ 1")
-        }
-        return Array(Set(values)).sorted()
     }
 }
 

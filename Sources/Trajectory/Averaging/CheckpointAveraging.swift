@@ -23,6 +23,12 @@ public final class CheckpointAveraging: @unchecked Sendable {
         self.dtype = dtype
     }
 
+    /// Averaging over every checkpoint of a run folder or list file (`kasane average`).
+    public convenience init(run: String, window: CheckpointWindow, weights: AveragingWeights = .uniform,
+                            dtype: DType? = nil) throws {
+        self.init(checkpoints: try CheckpointIndex(path: run).checkpoints, window: window, weights: weights, dtype: dtype)
+    }
+
     /// Jobs at `steps` (nil: every step with a full window), in position order.
     public func jobs(at steps: [Int]?) throws -> [AveragingJob] {
         try AveragingPlan.jobs(steps: checkpoints.map(\.step), window: window, at: steps)

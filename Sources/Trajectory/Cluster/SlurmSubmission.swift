@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// What `kasane slurm` is asked for: the evaluation (as `kasane eval --checkpoints --db` takes it), where its jobs
@@ -11,10 +12,11 @@ public struct SlurmRequest: Sendable {
     public var checkpointsPerTask: Int
     /// After the merge: ensemble, stability and report into this folder (nil: no report stage).
     public var reportDirectory: String?
-    public var ensembleWindows: String
+    public var ensembleWindows: WindowSizes
 
     public init(evaluation: TrajectoryRequest, arguments: [String], resources: SlurmResources,
-                checkpointsPerTask: Int = 1, reportDirectory: String? = nil, ensembleWindows: String = "2,5,10") {
+                checkpointsPerTask: Int = 1, reportDirectory: String? = nil,
+                ensembleWindows: WindowSizes = WindowSizes([2, 5, 10])) {
         self.evaluation = evaluation; self.arguments = arguments; self.resources = resources
         self.checkpointsPerTask = checkpointsPerTask; self.reportDirectory = reportDirectory
         self.ensembleWindows = ensembleWindows
@@ -30,6 +32,15 @@ public struct SlurmPlan: Sendable {
 
     /// `kasane`: the executable's absolute path (tasks run it again); default: this process's executable.
     public init(_ request: SlurmRequest, kasane: String = SlurmPlan.currentExecutable) throws {
+        // What every task would refuse is refused here, before a script is written or a job submitted.
+        guard case .run = request.evaluation.models else {
+            throw TrajectoryError.selection("kasane slurm needs --checkpoints DIR (a run to split into array tasks)")
+        }
+        guard request.checkpointsPerTask >= 1 else {
+            throw TrajectoryError.invalidOption(option: "--checkpoints-per-task", value: String(request.checkpointsPerTask),
+                                                expected: "at least 1")
+        }
+        try request.evaluation.evalOptions.validate()
         var evaluation = request.evaluation
         let db = TrajectoryEvaluation.absolute(evaluation.db)
         evaluation.db = db
@@ -41,7 +52,7 @@ public struct SlurmPlan: Sendable {
             let run = ["--db", db, "--run", runName]
             var stability = [kasane, "stability"] + run
             if case let .run(_, _, fraction?) = evaluation.models { stability += ["--last-fraction", fraction.text] }
-            return [[kasane, "ensemble"] + run + ["--window", request.ensembleWindows], stability,
+            return [[kasane, "ensemble"] + run + ["--window", request.ensembleWindows.description], stability,
                     [kasane, "report"] + run + ["--output", TrajectoryEvaluation.absolute(dir)]]
         }
         chain = SlurmChain(kasane: kasane, db: db, evalArguments: shared, pendingSteps: pending,

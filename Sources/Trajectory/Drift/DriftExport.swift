@@ -34,6 +34,12 @@ public enum DriftExport {
         return out
     }
 
+    /// Writes the exports asked for: every measure as JSON, as CSV.
+    public static func write(_ pairs: [DriftPair], json: String?, csv: String?) throws {
+        if let json { try OutputFile.write(Self.json(pairs), to: json) }
+        if let csv { try OutputFile.write(Self.csv(pairs), to: csv) }
+    }
+
     /// The total per pair as an aligned text table.
     public static func text(_ pairs: [DriftPair]) -> String {
         func f(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "–" }

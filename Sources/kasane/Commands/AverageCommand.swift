@@ -17,13 +17,11 @@ struct AverageCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (at != nil) != all else { throw ValidationError("give exactly one of --at STEP[,STEP...] and --all") }
-        guard window >= 1 else { throw ValidationError("--window: must be at least 1") }
     }
 
     func run() async throws {
-        let averaging = CheckpointAveraging(checkpoints: try CheckpointIndex(path: checkpoints).checkpoints,
-                                            window: CheckpointWindow(size: window, alignment: align),
-                                            weights: weights, dtype: dtype)
+        let averaging = try CheckpointAveraging(run: checkpoints, window: CheckpointWindow(size: window, alignment: align),
+                                                weights: weights, dtype: dtype)
         try averaging.write(at: at?.steps, output: output) { print($0) }.lines.forEach { print($0) }
     }
 }

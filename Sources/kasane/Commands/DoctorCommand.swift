@@ -9,13 +9,8 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: "Seconds of sgemm work to measure.") var seconds = 1.0
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
-    func validate() throws {
-        guard size > 0, size <= 8192 else { throw ValidationError("--size must be in 1...8192") }
-        guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
-    }
-
     func run() async throws {
-        let report = MachineReport(sgemmSize: size, seconds: seconds)
-        print(json ? report.json : report.lines(version: KasaneVersion.string).joined(separator: "\n"))
+        let report = try MachineReport(sgemmSize: size, seconds: seconds)
+        print(json ? report.json : report.lines(version: Kasane.version).joined(separator: "\n"))
     }
 }

@@ -23,7 +23,7 @@ struct EvalCommand: AsyncParsableCommand {
     var request: TrajectoryRequest {
         TrajectoryRequest(models: selection.selection, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions,
                           db: store.db ?? ((output ?? ".") as NSString).appendingPathComponent("results.sqlite"),
-                          tokenizer: evaluation.tokenizer, journal: store.journal, runName: selection.runName,
+                          tokenizer: evaluation.tokenizer, journal: store.journal, runName: selection.span.run,
                           verify: store.verify, log: store.log, averaging: averaging.request, comet: evaluation.comet)
     }
 
@@ -31,13 +31,12 @@ struct EvalCommand: AsyncParsableCommand {
         if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         let started = Date()
         let plan = try TrajectoryPlan(request)
-        let live = StatusLine(enabled: !quiet)
-        if !quiet { say(plan.line) }
-        let summary = try TrajectoryRunner(plan, events: .printing(on: live, quiet: quiet)).run(plan.checkpoints)
-        live.clear()
-        if !quiet { say(summary.line(db: plan.request.db)) }
+        let console = Console(quiet: quiet)
+        console.say(plan.line)
+        let summary = try TrajectoryRunner(plan, events: console.events).run(plan.checkpoints)
+        console.say(summary.line(db: plan.request.db))
         guard let output, let model = summary.models.first else { return }
-        let report = try ModelReport(plan: plan, model: model, kasaneVersion: KasaneVersion.string, startedAt: started)
+        let report = try ModelReport(plan: plan, model: model, kasaneVersion: Kasane.version, startedAt: started)
         try report.write(to: output)
         print(report.summary + "\nwrote \(output)/predictions.jsonl and \(output)/scores.json")
     }

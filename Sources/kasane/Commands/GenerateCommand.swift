@@ -1,6 +1,5 @@
 import ArgumentParser
 import Evaluation
-import Foundation
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "generate", abstract:
@@ -17,8 +16,6 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Print timing (prefill and decode tokens/s, peak RSS) as JSON to stderr.") var timing = false
 
     func validate() throws {
-        guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be >= 0") }
-        guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be in 1...4096") }
         guard (ids == nil) != (prompt == nil) else { throw ValidationError("give exactly one of --ids or --prompt") }
     }
 
@@ -28,6 +25,6 @@ struct GenerateCommand: AsyncParsableCommand {
         let result = try GreedyProbe(model: checkpoint.model, prompt: input, maxNewTokens: maxNewTokens, batch: batch,
                                      ignoreEOS: ignoreEos).run()
         result.output.forEach { print($0) }
-        if timing { FileHandle.standardError.write(Data((result.timing + "\n").utf8)) }
+        if timing { Console.error(result.timing) }
     }
 }

@@ -13,14 +13,9 @@ struct PretrainCommand: AsyncParsableCommand {
     @Option(help: "Data order seed (overrides the recipe).") var dataSeed: UInt64?
     @Option(help: "Progress line every N steps.") var logEvery: Int = 10
 
-    func validate() throws {
-        for (name, value) in [("--steps", steps ?? 1), ("--save-every", saveEvery ?? 1), ("--log-every", logEvery)]
-        where value < 1 { throw ValidationError("\(name) must be at least 1") }
-    }
-
     func run() async throws {
         try PretrainJob.run(recipePath: config, overrides: .init(steps: steps, saveEvery: saveEvery, seed: seed,
                                                                 dataSeed: dataSeed),
-                            outputDirectory: output, logEvery: logEvery) { say($0) }
+                            outputDirectory: output, logEvery: logEvery, report: Console().say)
     }
 }

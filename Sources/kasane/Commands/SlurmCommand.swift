@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Trajectory
 
 struct SlurmCommand: AsyncParsableCommand {
@@ -18,16 +17,10 @@ struct SlurmCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Checkpoints per array task.", valueName: "K")) var checkpointsPerTask: Int = 1
     @Option(help: ArgumentHelp("After the merge: ensemble, stability and report into this folder.", valueName: "dir"))
     var report: String?
-    @Option(help: ArgumentHelp("Ensemble window sizes for --report.", valueName: "list")) var ensembleWindow: String = "2,5,10"
+    @Option(help: ArgumentHelp("Ensemble window sizes for --report.", valueName: "list"))
+    var ensembleWindow = WindowSizes([2, 5, 10])
     @Flag(help: "Write the scripts and print the sbatch lines; submit nothing.") var dryRun = false
     @Flag(help: "Block until the chain ends; exit non-zero if a task failed.") var wait = false
-
-    func validate() throws {
-        guard eval.selection.checkpoints != nil, eval.store.db != nil else {
-            throw ValidationError("kasane slurm needs --checkpoints DIR and --db FILE")
-        }
-        guard checkpointsPerTask >= 1 else { throw ValidationError("--checkpoints-per-task must be ≥ 1") }
-    }
 
     func run() async throws {
         let resources = SlurmResources(partition: partition, account: account, qos: qos, time: time,
@@ -35,14 +28,14 @@ struct SlurmCommand: AsyncParsableCommand {
         let request = SlurmRequest(evaluation: eval.request, arguments: Array(CommandLine.arguments.dropFirst(2)),
                                    resources: resources, checkpointsPerTask: checkpointsPerTask,
                                    reportDirectory: report, ensembleWindows: ensembleWindow)
-        let live = StatusLine(enabled: true)
-        let last = try SlurmPlan(request).submit(dryRun: dryRun, wait: wait, say: { print($0) }) { progress in
-            live.enabled ? live.show(progress.line) : print(progress.line)
+        let console = Console()
+        // Off a terminal every change of the chain is a line of its own, so a log shows how it went.
+        let last = try SlurmPlan(request).submit(dryRun: dryRun, wait: wait, say: console.say) { progress in
+            console.live ? console.show(progress.line) : console.say(progress.line)
         }
         guard let last else { return }
-        live.clear()
-        print(last.line)
-        for failure in last.failures { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
+        console.say(last.line)
+        for failure in last.failures { Console.error("failed: \(failure)") }
         if !last.failures.isEmpty { throw ExitCode(1) }
     }
 }

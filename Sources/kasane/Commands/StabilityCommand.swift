@@ -9,20 +9,16 @@ struct StabilityAnalysisOptions: ParsableArguments {
     @Option(help: "Analyse the last N checkpoints instead of a fraction.") var last: Int?
     @Option(help: ArgumentHelp("Analyse the checkpoints with steps in A..B instead.", valueName: "A:B")) var steps: StepRange?
     @Flag(help: "Windows only over the span's checkpoints (as kasane sweep evaluates them).") var windowsInsideSpan = false
-    @Option(help: "Window sizes to compare (1 = raw checkpoints).") var windows: String = "1,2,5,10,20"
+    @Option(help: "Window sizes to compare (1 = raw checkpoints).") var windows = WindowSizes([1, 2, 5, 10, 20])
     @Option(help: "Window alignment: trailing or centred.") var align: WindowAlignment = .trailing
     @Option(help: "IS similarity: exact (identical normalized predictions) or metric (the dataset's main metric).")
     var sim: SimilarityKind = .exact
     @Option(help: "Correctness threshold τ for flips on graded metrics.") var threshold: Double = 1.0
     @OptionGroup var statistics: StatisticsOptions
 
-    func validate() throws {
-        if let last, last < 2 { throw ValidationError("--last: needs at least 2 checkpoints") }
-    }
-
     func request() throws -> StabilityRequest {
         StabilityRequest(run: store.run, span: try StabilityRequest.span(steps: steps, last: last, lastFraction: lastFraction),
-                         windows: try StabilityRequest.parseWindows(windows), alignment: align,
+                         windows: windows.sizes, alignment: align,
                          options: StabilityOptions(similarity: sim.similarity, correctnessThreshold: threshold,
                                                    bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
                          windowsInsideSpan: windowsInsideSpan)

@@ -14,10 +14,8 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The run's checkpoint folder or list file.", valueName: "dir")) var checkpoints: String
     @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
     @Option(help: "The SQLite result store.") var db: String
-    @Option(name: .customLong("run"), help: "Run name in the store (default: the checkpoint folder's absolute path).")
-    var runName: String?
-    @Option(help: "Window sizes, e.g. 2,5,10,20.") var windows: String = "2,5,10,20"
-    @OptionGroup var span: SpanOptions
+    @Option(help: "Window sizes, e.g. 2,5,10,20.") var windows = WindowSizes([2, 5, 10, 20])
+    @OptionGroup var span: RunSpanOptions
     @OptionGroup var statistics: StatisticsOptions
     @Option(help: "Also write the report (report.html, report.md, figures) into this folder.") var report: String?
     @Flag(help: "No progress lines.") var quiet = false
@@ -25,15 +23,13 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let request = SweepRequest(
             checkpoints: checkpoints, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions, db: db,
-            tokenizer: evaluation.tokenizer, runName: runName, windows: try StabilityRequest.parseWindows(windows),
+            tokenizer: evaluation.tokenizer, runName: span.run, windows: windows.sizes,
             steps: span.steps, lastFraction: span.lastFraction,
             options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
             comet: evaluation.comet)
-        let live = StatusLine(enabled: !quiet)
-        let result = try WindowSweep.run(request, events: .printing(on: live, quiet: quiet)) {
-            if !quiet { live.clear(); say($0) }
-        }
-        live.clear()
+        let console = Console(quiet: quiet)
+        let result = try WindowSweep.run(request, events: console.events, say: console.say)
+        console.clear()
         print(result.text, terminator: "")
         guard let report else { return }
         try result.writeReport(to: report).forEach { print($0) }

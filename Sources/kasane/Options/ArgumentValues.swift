@@ -21,6 +21,7 @@ extension StepList: ParsedArgument {}
 extension LastFraction: ParsedArgument {}
 extension TokenIds: ParsedArgument {}
 extension NameList: ParsedArgument {}
+extension WindowSizes: ParsedArgument {}
 
 /// `--dtype`: the storage dtype of averaged weights, in safetensors' or torch's spelling.
 extension DType: ExpressibleByArgument {

@@ -22,10 +22,6 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("COMET model folder (docs/COMET.md): adds comet_wmt22, MT's metric.", valueName: "dir"))
     var comet: String?
 
-    func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1") }
-    }
-
     var evalOptions: EvalOptions {
         var o = EvalOptions()
         (o.split, o.shots, o.maxSamples, o.batchSize) = (split, shots, maxSamples, batchSize)
@@ -48,12 +44,9 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A run: a folder of checkpoint-N (iter_N, stepN, global_stepN) folders or a list file "
                                + "of 'path step' lines.", valueName: "dir"))
     var checkpoints: String?
-    @OptionGroup var span: SpanOptions
+    @OptionGroup var span: RunSpanOptions
     @Option(help: ArgumentHelp("Training step of a single --model (default: from its folder name).", valueName: "n"))
     var step: Int?
-    @Option(name: .customLong("run"), help: ArgumentHelp("Run name in the store (default: the checkpoint folder's "
-                                                         + "absolute path).", valueName: "name"))
-    var runName: String?
 
     func validate() throws {
         guard (model == nil) != (checkpoints == nil) else { throw ValidationError("give exactly one of --model and --checkpoints") }
@@ -68,12 +61,15 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
-/// Which of a run's checkpoints: a step range or the last fraction (`eval`, `slurm`, `drift`, `sweep`).
-struct SpanOptions: ParsableArguments {
+/// Which of a run's checkpoints (a step range or the last fraction) and the run's name in the store (`eval`,
+/// `slurm`, `drift`, `sweep`).
+struct RunSpanOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only steps in A..B (inclusive), every stride from A.", valueName: "A:B[:stride]"))
     var steps: StepRange?
     @Option(help: ArgumentHelp("Only the last fraction of the checkpoints (0.2, 1/5 or 20%).", valueName: "p"))
     var lastFraction: LastFraction?
+    @Option(help: ArgumentHelp("Run name in the store (default: the checkpoint folder's absolute path).", valueName: "name"))
+    var run: String?
 }
 
 /// The result store written to and what is recorded beside it.
@@ -94,9 +90,8 @@ struct RunInStoreOptions: ParsableArguments {
 
 /// Averaged models in place of the checkpoints.
 struct AveragingOptions: ParsableArguments {
-    @Option(name: .customLong("average-window"), help: ArgumentHelp(
-        "Evaluate the in-memory average of n neighbouring checkpoints at each one (stored as kind 'average').",
-        valueName: "n"))
+    @Option(help: ArgumentHelp("Evaluate the in-memory average of n neighbouring checkpoints at each one (stored as "
+                               + "kind 'average').", valueName: "n"))
     var averageWindow: Int?
     @Option(help: ArgumentHelp("With --average-window: trailing (t−n+1…t) or centred.", valueName: "align"))
     var align: WindowAlignment = .trailing
