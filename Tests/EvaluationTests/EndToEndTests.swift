@@ -56,17 +56,20 @@ import Tokenizers
         return try datasets.flatMap { try evaluator.run($0) }
     }
 
-    @Test func evalsetsRealEndToEnd() throws {
+    /// The random model, the LLM-jp v3 tokenizer and the evalsets-real suite under `options` (nil without shared/).
+    static func realSetup(_ options: EvalOptions) throws -> (LlamaModel, Tokenizer, [EvalDataset])? {
         guard let root = TestPaths.evalsetsReal, let tokPath = TestPaths.llmJpTokenizer else {
-            Issue.record("shared/ not found"); return
+            Issue.record("shared/ not found"); return nil
         }
         let dir = try Self.makeModel()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let model = try LlamaModel(directory: dir)
-        let tokenizer = try Tokenizer.load(path: tokPath)
+        return (try LlamaModel(directory: dir), try Tokenizer.load(path: tokPath), try loadEvalSuite(root: root, options: options))
+    }
+
+    @Test func evalsetsRealEndToEnd() throws {
         var options = EvalOptions()
         options.maxSamples = 4
-        let datasets = try loadEvalSuite(root: root, options: options)
+        guard let (model, tokenizer, datasets) = try Self.realSetup(options) else { return }
 
         let fast = try run(model, tokenizer, datasets: datasets, batch: 8, prefix: true)
         let slow = try run(model, tokenizer, datasets: datasets, batch: 1, prefix: false)
@@ -109,17 +112,10 @@ import Tokenizers
     /// own prefix) give the records of one dataset at a time; each dataset is reported done once, with its counts,
     /// and the datasets' seconds add up to no more than the wall time.
     @Test func datasetsBatchedTogetherMatchOneAtATime() throws {
-        guard let root = TestPaths.evalsetsReal, let tokPath = TestPaths.llmJpTokenizer else {
-            Issue.record("shared/ not found"); return
-        }
-        let dir = try Self.makeModel()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let model = try LlamaModel(directory: dir)
-        let tokenizer = try Tokenizer.load(path: tokPath)
         var options = EvalOptions()
         options.maxSamples = 5
         options.batchSize = 4   // fewer slots than a dataset's samples, so datasets overlap in the batch
-        let datasets = try loadEvalSuite(root: root, options: options)
+        guard let (model, tokenizer, datasets) = try Self.realSetup(options) else { return }
         let oneAtATime = try run(model, tokenizer, datasets: datasets, batch: 4, prefix: true)
 
         let evaluator = Evaluator(generator: try LlamaGenerator(model: model, tokenizer: tokenizer), options: options)
