@@ -2,7 +2,7 @@
 """CPU-hours of a 100-checkpoint run of the 1.8b shape over llm-jp-eval v1.4.1's nine categories, extrapolated
 from two measurements on this machine (docs/CLUSTER.md):
   1. `kasane eval --log LOG` of the 1.8b checkpoint on ../shared/evalsets-real at a few samples per dataset
-     (8 datasets, prefix cache, batch 8): seconds per example spent on prompts (prefix + input) and decoding;
+     (8 datasets, prefix cache, default batch): seconds per example spent on prompts (prefix + input) and decoding;
   2. the decode rate at batch 8 from bench_engine's .build-bench/engine-results-llmjp1p8b.json.
 Model: per example = prompt seconds (the measured mean) + output_length / decode8 rate. Random weights never emit
 "\n\n" or EOS, so every example decodes its full output_length: an upper bound for a trained model, which stops
