@@ -31,8 +31,8 @@ import Testing
         func plan(_ models: ModelSelection, checkpointsPerTask: Int = 1, batchSize: Int = 1) throws -> SlurmPlan {
             var options = EvalOptions()
             options.batchSize = batchSize
-            let evaluation = TrajectoryRequest(models: models, evalsets: "/nonexistent", evalOptions: options,
-                                               db: "/nonexistent/main.sqlite")
+            let evaluation = TrajectoryRequest(models: models, setup: EvaluationSetup(evalsets: "/nonexistent",
+                                               evalOptions: options), db: "/nonexistent/main.sqlite")
             return try SlurmPlan(SlurmRequest(evaluation: evaluation, arguments: [], resources: SlurmResources(),
                                               checkpointsPerTask: checkpointsPerTask))
         }

@@ -17,8 +17,8 @@ import Testing
     eval.shots = 2
     eval.batchSize = 2
     let db = dir.file("r.sqlite")
-    let request = SweepRequest(checkpoints: run, evalsets: TinyCheckpoints.evalsets, evalOptions: eval, db: db,
-                               tokenizer: TinyCheckpoints.tokenizer, windows: [2, 3],
+    let setup = EvaluationSetup(evalsets: TinyCheckpoints.evalsets, evalOptions: eval, tokenizer: TinyCheckpoints.tokenizer)
+    let request = SweepRequest(checkpoints: run, setup: setup, db: db, windows: [2, 3],
                                steps: StepRange(lower: 200, upper: 400),
                                options: StabilityOptions(bootstrapResamples: 50))
     let first = try WindowSweep.run(request)
@@ -86,7 +86,7 @@ import Testing
 @Test func sweepSpanDefaultsToTheLastFifth() throws {
     let dir = try TempDir("kasane-sweep"); defer { dir.cleanup() }
     for step in stride(from: 100, through: 1000, by: 100) { try writeFakeCheckpoint(dir.file("run/checkpoint-\(step)")) }
-    let request = SweepRequest(checkpoints: dir.file("run"), evalsets: dir.file("no-evalsets"), evalOptions: EvalOptions(),
+    let request = SweepRequest(checkpoints: dir.file("run"), setup: EvaluationSetup(evalsets: dir.file("no-evalsets")),
                                db: dir.file("r.sqlite"), windows: [2])
     var said: [String] = []
     #expect(throws: (any Error).self) { try WindowSweep.run(request) { said.append($0) } }
@@ -106,9 +106,10 @@ import Testing
     eval.maxSamples = 2
     let notComet = dir.file("not-a-comet-model")
     try FileManager.default.createDirectory(atPath: notComet, withIntermediateDirectories: true)
-    let request = SweepRequest(checkpoints: run, evalsets: TinyCheckpoints.evalsets, evalOptions: eval,
-                               db: dir.file("r.sqlite"), tokenizer: TinyCheckpoints.tokenizer, windows: [2],
-                               steps: StepRange(lower: 100, upper: 200), comet: notComet)
+    let setup = EvaluationSetup(evalsets: TinyCheckpoints.evalsets, evalOptions: eval, tokenizer: TinyCheckpoints.tokenizer,
+                                comet: notComet)
+    let request = SweepRequest(checkpoints: run, setup: setup, db: dir.file("r.sqlite"), windows: [2],
+                               steps: StepRange(lower: 100, upper: 200))
     do {
         _ = try WindowSweep.run(request)
         Issue.record("the sweep ignored --comet")

@@ -40,7 +40,7 @@ public struct SlurmPlan: Sendable {
             throw TrajectoryError.invalidOption(option: "--checkpoints-per-task", value: String(request.checkpointsPerTask),
                                                 expected: "at least 1")
         }
-        try request.evaluation.evalOptions.validate()
+        try request.evaluation.setup.evalOptions.validate()
         var evaluation = request.evaluation
         let db = TrajectoryEvaluation.absolute(evaluation.db)
         evaluation.db = db

@@ -36,8 +36,8 @@ public struct ModelReport {
         try self.init(
             store: plan.store, model: model, datasets: plan.suite,
             metadata: RunMetadata(kasaneVersion: kasaneVersion, modelPath: model.spec.path,
-                                  modelFingerprint: model.spec.fingerprint, evalsetsRoot: plan.request.evalsets,
-                                  options: plan.request.evalOptions, startedAt: startedAt))
+                                  modelFingerprint: model.spec.fingerprint, evalsetsRoot: plan.request.setup.evalsets,
+                                  options: plan.request.setup.evalOptions, startedAt: startedAt))
     }
 
     /// Reads `model`'s records of every dataset of `datasets` from the store and scores them.

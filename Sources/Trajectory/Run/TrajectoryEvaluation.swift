@@ -24,11 +24,7 @@ public struct AveragingRequest: Sendable {
 /// Everything `kasane eval --db` needs: what to evaluate, on what, and where the results go.
 public struct TrajectoryRequest: Sendable {
     public var models: ModelSelection
-    /// llm-jp-eval preprocessed data root.
-    public var evalsets: String
-    public var evalOptions: EvalOptions
-    /// tokenizer.json or its folder; default: the first checkpoint's folder. Loaded once for the whole run.
-    public var tokenizer: String?
+    public var setup: EvaluationSetup
     public var db: String
     public var journal: ResultStore.Journal
     /// Run name in the store; default: the run folder's absolute path.
@@ -38,15 +34,11 @@ public struct TrajectoryRequest: Sendable {
     /// Timings per checkpoint and dataset are appended to this file.
     public var log: String?
     public var averaging: AveragingRequest?
-    /// A COMET model folder (wmt22-comet-da): comet_wmt22 is computed for the datasets that list it (MT).
-    public var comet: String?
 
-    public init(models: ModelSelection, evalsets: String, evalOptions: EvalOptions, db: String,
-                tokenizer: String? = nil, journal: ResultStore.Journal = .wal, runName: String? = nil,
-                verify: Bool = false, log: String? = nil, averaging: AveragingRequest? = nil, comet: String? = nil) {
-        self.models = models; self.evalsets = evalsets; self.evalOptions = evalOptions; self.db = db
-        self.tokenizer = tokenizer; self.journal = journal; self.runName = runName; self.verify = verify
-        self.log = log; self.averaging = averaging; self.comet = comet
+    public init(models: ModelSelection, setup: EvaluationSetup, db: String, journal: ResultStore.Journal = .wal,
+                runName: String? = nil, verify: Bool = false, log: String? = nil, averaging: AveragingRequest? = nil) {
+        self.models = models; self.setup = setup; self.db = db; self.journal = journal; self.runName = runName
+        self.verify = verify; self.log = log; self.averaging = averaging
     }
 }
 
@@ -75,13 +67,13 @@ public struct TrajectoryPlan {
                                                         context: "--average-window: no selected checkpoint has a full window")
             }
         }
-        guard let tokenizerPath = request.tokenizer ?? selected.first?.path else {
+        guard let tokenizerPath = request.setup.tokenizer ?? selected.first?.path else {
             throw TrajectoryError.selection("no checkpoint selected and no --tokenizer")
         }
-        suite = try loadEvalSuite(root: request.evalsets, options: request.evalOptions)
-        comet = try request.comet.map(CometSegmentScorer.init(folder:))   // before the store: a bad folder writes nothing
+        suite = try loadEvalSuite(root: request.setup.evalsets, options: request.setup.evalOptions)
+        comet = try request.setup.comet.map(CometSegmentScorer.init(folder:))   // before the store: a bad folder writes nothing
         store = try ResultStore(path: request.db, journal: request.journal)
-        settings = RunKeys.settings(request.evalOptions,
+        settings = RunKeys.settings(request.setup.evalOptions,
                                     tokenizerSHA256: try TrajectoryEvaluation.tokenizerHash(tokenizerPath),
                                     comet: comet?.fingerprint)
         tokenizer = try Tokenizer.load(path: tokenizerPath)
@@ -117,7 +109,7 @@ extension TrajectoryRunner where Generator == LlamaGenerator {
     public convenience init(_ plan: TrajectoryPlan, events: TrajectoryEvents = TrajectoryEvents()) throws {
         var variant: (@Sendable (Checkpoint) throws -> ModelSpec)? = nil
         if let averaged = plan.averaged { variant = { try averaged.modelSpec(for: $0) } }
-        self.init(store: plan.store, suite: plan.suite, evalOptions: plan.request.evalOptions,
+        self.init(store: plan.store, suite: plan.suite, evalOptions: plan.request.setup.evalOptions,
                   options: .init(runName: plan.runName, source: plan.source, settings: plan.settings,
                                  verify: plan.request.verify, variant: variant),
                   log: try RunLog(path: plan.request.log), events: events, segmentScorer: plan.comet,
@@ -132,11 +124,11 @@ public enum TrajectoryEvaluation {
     public static func missing(_ request: TrajectoryRequest) throws -> (runName: String, raw: [Int], averaged: [Int]) {
         let (_, selected, defaultName) = try select(request.models)
         let runName = request.runName ?? defaultName
-        guard let tokenizerPath = request.tokenizer ?? selected.first?.path else {
+        guard let tokenizerPath = request.setup.tokenizer ?? selected.first?.path else {
             throw TrajectoryError.selection("no checkpoint selected and no --tokenizer")
         }
-        let settings = RunKeys.settings(request.evalOptions, tokenizerSHA256: try tokenizerHash(tokenizerPath),
-                                        comet: try request.comet.map(CometFingerprint.of(folder:)))
+        let settings = RunKeys.settings(request.setup.evalOptions, tokenizerSHA256: try tokenizerHash(tokenizerPath),
+                                        comet: try request.setup.comet.map(CometFingerprint.of(folder:)))
         let storedRaw = try ResultStore.completeSteps(db: request.db, runName: runName, settingsHash: settings.hash,
                                                       kind: .raw)
         var averaged: [Int] = []

@@ -8,10 +8,8 @@ import Foundation
 /// what is missing.
 public struct SweepRequest: Sendable {
     public var checkpoints: String
-    public var evalsets: String
-    public var evalOptions: EvalOptions
+    public var setup: EvaluationSetup
     public var db: String
-    public var tokenizer: String?
     public var runName: String?
     /// Window sizes (> 1; the raw checkpoints are always part of the sweep).
     public var windows: [Int]
@@ -19,15 +17,11 @@ public struct SweepRequest: Sendable {
     public var steps: StepRange?
     public var lastFraction: LastFraction?
     public var options: StabilityOptions
-    /// A COMET model folder: comet_wmt22 for the MT datasets of raw and averaged models, as in `kasane eval`.
-    public var comet: String?
 
-    public init(checkpoints: String, evalsets: String, evalOptions: EvalOptions, db: String, tokenizer: String? = nil,
-                runName: String? = nil, windows: [Int], steps: StepRange? = nil, lastFraction: LastFraction? = nil,
-                options: StabilityOptions = StabilityOptions(), comet: String? = nil) {
-        self.checkpoints = checkpoints; self.evalsets = evalsets; self.evalOptions = evalOptions; self.db = db
-        self.tokenizer = tokenizer; self.runName = runName; self.windows = windows; self.steps = steps
-        self.lastFraction = lastFraction; self.options = options; self.comet = comet
+    public init(checkpoints: String, setup: EvaluationSetup, db: String, runName: String? = nil, windows: [Int],
+                steps: StepRange? = nil, lastFraction: LastFraction? = nil, options: StabilityOptions = StabilityOptions()) {
+        self.checkpoints = checkpoints; self.setup = setup; self.db = db; self.runName = runName; self.windows = windows
+        self.steps = steps; self.lastFraction = lastFraction; self.options = options
     }
 }
 
@@ -69,8 +63,7 @@ public enum WindowSweep {
             let plan = try TrajectoryPlan(TrajectoryRequest(
                 models: .run(folder: request.checkpoints, steps: StepRange(lower: from, upper: last.step),
                              lastFraction: nil),
-                evalsets: request.evalsets, evalOptions: request.evalOptions, db: request.db,
-                tokenizer: request.tokenizer, runName: request.runName, averaging: averaging, comet: request.comet))
+                setup: request.setup, db: request.db, runName: request.runName, averaging: averaging))
             return try TrajectoryRunner(plan, events: events).run(plan.checkpoints)
         }
 

@@ -21,10 +21,10 @@ struct EvalCommand: AsyncParsableCommand {
 
     /// The store is --db, or for a single model written to --output, OUT/results.sqlite.
     var request: TrajectoryRequest {
-        TrajectoryRequest(models: selection.selection, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions,
+        TrajectoryRequest(models: selection.selection, setup: evaluation.setup,
                           db: store.db ?? ((output ?? ".") as NSString).appendingPathComponent("results.sqlite"),
-                          tokenizer: evaluation.tokenizer, journal: store.journal, runName: selection.span.run,
-                          verify: store.verify, log: store.log, averaging: averaging.request, comet: evaluation.comet)
+                          journal: store.journal, runName: selection.span.run, verify: store.verify, log: store.log,
+                          averaging: averaging.request)
     }
 
     func run() async throws {

@@ -22,11 +22,9 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = SweepRequest(
-            checkpoints: checkpoints, evalsets: evaluation.evalsets, evalOptions: evaluation.evalOptions, db: db,
-            tokenizer: evaluation.tokenizer, runName: span.run, windows: windows.sizes,
+            checkpoints: checkpoints, setup: evaluation.setup, db: db, runName: span.run, windows: windows.sizes,
             steps: span.steps, lastFraction: span.lastFraction,
-            options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed),
-            comet: evaluation.comet)
+            options: StabilityOptions(bootstrapResamples: statistics.bootstrap, bootstrapSeed: statistics.seed))
         let console = Console(quiet: quiet)
         let result = try WindowSweep.run(request, events: console.events, say: console.say)
         console.clear()

@@ -22,14 +22,14 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("COMET model folder (docs/COMET.md): adds comet_wmt22, MT's metric.", valueName: "dir"))
     var comet: String?
 
-    var evalOptions: EvalOptions {
+    var setup: EvaluationSetup {
         var o = EvalOptions()
         (o.split, o.shots, o.maxSamples, o.batchSize) = (split, shots, maxSamples, batchSize)
         o.datasets = datasets?.names
         o.categories = categories?.names.map { $0.uppercased() }
         (o.usePrefixCache, o.logprobs, o.addBOS, o.strip) = (!noPrefixCache, !noLogprobs, addBos, !noStrip)
         (o.bleu, o.customPromptTemplate, o.customFewshotsTemplate) = (bleu, promptTemplate, fewshotsTemplate)
-        return o
+        return EvaluationSetup(evalsets: evalsets, evalOptions: o, tokenizer: tokenizer, comet: comet)
     }
 }
 
