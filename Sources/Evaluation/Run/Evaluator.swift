@@ -75,9 +75,7 @@ public final class Evaluator<Generator: TextGenerator> {
     /// with the rest), sorted by sample index within a call. `onDone(d, pass)` follows d's last record.
     public func run(_ work: [DatasetWork], onBatch: (_ dataset: Int, _ records: [PredictionRecord]) throws -> Void,
                     onDone: (_ dataset: Int, _ pass: DatasetPass) throws -> Void = { _, _ in }) throws {
-        guard options.batchSize >= 1 else {
-            throw EvaluationError.invalidValue(path: "--batch-size", field: "batch_size", detail: "must be ≥ 1 (found \(options.batchSize))")
-        }
+        try options.validate()
         for w in work where w.dataset.outputLength <= 0 {
             throw EvaluationError.invalidValue(path: w.dataset.path, field: "output_length", detail: "must be > 0 (found \(w.dataset.outputLength))")
         }
