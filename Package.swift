@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"]),
         .target(name: "Tokenizers", dependencies: ["JSON"]),
         .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["CMeCab", "JSON", "Llama", "Tokenizers"]),
+        .target(name: "Evaluation", dependencies: ["CMeCab", "JSON", "Linalg", "Llama", "Tokenizers"]),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Comet", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
         // Reads torch.save zip checkpoints through an unpickler that never runs code.
         .target(name: "TorchCheckpoint", dependencies: ["Linalg"]),

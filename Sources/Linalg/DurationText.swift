@@ -1,5 +1,10 @@
 import Foundation
 
+extension Duration {
+    /// The duration in seconds, for timings and rates.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
+
 /// How long something took or will take: "4.2s", "37s", "3m05s", "2h07m".
 public enum DurationText {
     public static func format(_ seconds: Double) -> String {

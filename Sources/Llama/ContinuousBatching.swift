@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// A request of a continuous batch with the prefix cache its prompt may start from. Requests of one batch may
 /// start from different prefixes (one per dataset, say).
@@ -147,7 +148,7 @@ extension LlamaModel {
             if chunks.isEmpty { break }
             let clock = ContinuousClock.now
             let logits = try forward(chunks, cache: cache, logits: .allOf(sequences: Set(scored.keys)))
-            let elapsed = seconds(since: clock)
+            let elapsed = (ContinuousClock.now - clock).seconds
             let rows = Double(promptRows + decodeRows + scoringRows)
             stats.prefillSeconds += elapsed * Double(promptRows) / rows
             stats.decodeSeconds += elapsed * Double(decodeRows) / rows

@@ -126,8 +126,3 @@ func argmax(_ row: [Float], limit: Int) -> Int {
     }
     return best
 }
-
-func seconds(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-}

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Linalg
 import Llama
 import Tokenizers
 
@@ -52,7 +53,7 @@ public struct GreedyProbe {
         }
         let loadStart = ContinuousClock.now
         let llama = try LlamaModel(directory: model)
-        let loadSeconds = Self.seconds(ContinuousClock.now - loadStart)
+        let loadSeconds = (ContinuousClock.now - loadStart).seconds
         var stats = GenerationStats()
         let requests = [GreedyRequest](repeating: GreedyRequest(prompt: ids, maxNewTokens: maxNewTokens), count: batch)
         let eos = ignoreEOS ? Set<Int>() : Set(llama.config.eosTokenIds)
@@ -77,10 +78,6 @@ public struct GreedyProbe {
             "peak_rss_bytes": .integer(Self.peakResidentBytes()), "parameters": .integer(llama.parameterCount),
         ]
         return Result(output: output, timing: JSONWriter.string(timing, sortKeys: true))
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// Peak resident memory of this process in bytes (Linux `ru_maxrss` is in KiB).

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import Llama
 
 /// Counts for throughput reporting.
@@ -129,7 +130,7 @@ public final class Evaluator<Generator: TextGenerator> {
             }
             pending[d].append(try record(of: work[d].dataset, sample: p.todo[k], prompt: p.prompts[k], ids: p.ids[k], output: out))
             let now = ContinuousClock.now
-            passes[d].seconds += Self.seconds(now - lastFinish)
+            passes[d].seconds += (now - lastFinish).seconds
             lastFinish = now
             passes[d].counters.count(promptTokens: p.ids[k].count, generatedTokens: out.tokens.count)
             counters.count(promptTokens: p.ids[k].count, generatedTokens: out.tokens.count)
@@ -179,10 +180,6 @@ public final class Evaluator<Generator: TextGenerator> {
             generated: text, prediction: prediction, gold: gold,
             metrics: Scoring.perExample(metrics: dataset.metrics, prediction: prediction, gold: gold, bleu: options.bleu),
             logprobs: Self.logprobs(out))
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// The sums, when the generator returned both kinds of log-probs.
