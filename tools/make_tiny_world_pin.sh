@@ -26,6 +26,9 @@
 # And once when log-softmax moved to Linalg's vector logSumExp (fp32 exp8 lanes, summed in Double; glibc's scalar
 # double exp made log-probs cost 20% of an eval): 360 gold_logprob and 360 prediction_logprob values moved by at most
 # 3.0e-6 absolute (1.8e-7 relative; transformers goldens hold at 1e-4), and stability.json's goldLogprob* fields.
+# And once when every linear layer moved to Kasane's row-dot kernels at any row count (issue #11; prompts had gone
+# through OpenBLAS's sgemm): 356 gold_logprob and 360 prediction_logprob values moved by at most 8.8e-6 absolute
+# (8.3e-7 relative), and stability.json's goldLogprob* fields with them; predictions, scores and aggregates identical.
 # Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
 # Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
 set -euo pipefail

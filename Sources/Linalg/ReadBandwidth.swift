@@ -1,14 +1,14 @@
 import CKernels
 
 /// Memory read bandwidth as `kasane doctor` reports it: all pool threads summing disjoint slices of a buffer much
-/// larger than the caches, and the few-row BF16 kernel (one activation row, as in batch-1 decoding) reading a
+/// larger than the caches, and the row-dot BF16 kernel (one activation row, as in batch-1 decoding) reading a
 /// weight matrix of the same size. Decoding is bound by the second; it should come close to the first.
 public struct ReadBandwidthMeasurement: Sendable {
     public var threads: Int
     public var bytes: Int
     /// Plain streaming read, GB/s.
     public var readGBps: Double
-    /// `skinnyGemm` with one row against a BF16 matrix, GB/s of weights read.
+    /// `rowDotGemm` with one row against a BF16 matrix, GB/s of weights read.
     public var bf16KernelGBps: Double
 }
 
@@ -38,7 +38,7 @@ public func measureReadBandwidth(megabytes: Int = 512, seconds: Double = 0.5) ->
     let y = UnsafeMutablePointer<Float>.allocate(capacity: w.rows)
     defer { y.deallocate() }
     let kernel = rate(bytes: w.byteCount, seconds: seconds) {
-        skinnyGemm(m: 1, a: x, lda: cols, w: w, accumulate: false, c: y, ldc: w.rows)
+        rowDotGemm(m: 1, a: x, lda: cols, w: w, accumulate: false, c: y, ldc: w.rows)
     }
     return ReadBandwidthMeasurement(threads: threads, bytes: bytes, readGBps: read, bf16KernelGBps: kernel)
 }

@@ -38,7 +38,7 @@ struct PassSegment {
 
 extension LlamaModel {
     /// Runs the model over new tokens of several sequences at once: attention runs per sequence over its own cache,
-    /// and every row comes out exactly as it would with its chunk alone in the call (see `linear(groups:)`), so
+    /// and every row comes out exactly as it would with its chunk alone in the call (see `linear`), so
     /// results never depend on what else is batched with them. Appends K (after RoPE) and V to `cache`.
     public func forward(_ chunks: [SequenceChunk], cache: KVCache, logits selection: LogitsSelection) throws -> [[Float]] {
         try validate(chunks, cache: cache)
@@ -93,14 +93,10 @@ extension LlamaModel {
 
     /// One pass over `pieces`; returns their logits rows (as `selection` asks) in the order of `pieces`.
     private func runPass(_ pieces: [PassPiece], cache: KVCache, selection: LogitsSelection) -> [[Float]] {
-        // Rows are laid out short pieces first, so that all of their rows share one few-row GEMM call.
-        let layout = pieces.indices.filter { pieces[$0].tokens.count <= skinnyRowLimit }
-            + pieces.indices.filter { pieces[$0].tokens.count > skinnyRowLimit }
         var segments: [PassSegment] = []
         var tokens: [Int] = []
-        var logitRows = [[Int]](repeating: [], count: pieces.count)  // per piece, the pass rows it wants logits of
-        for p in layout {
-            let piece = pieces[p]
+        var logitRows: [Int] = []  // the pass rows whose logits are wanted, in piece order
+        for piece in pieces {
             let seg = PassSegment(sequence: piece.sequence, start: cache.lengths[piece.sequence],
                                   count: piece.tokens.count, rowOffset: tokens.count)
             segments.append(seg)
@@ -108,21 +104,20 @@ extension LlamaModel {
             let all = Array(seg.rowOffset..<(seg.rowOffset + seg.count))
             switch selection {
             case .none: break
-            case .lastOfEachChunk: if piece.last { logitRows[p] = [all.last!] }
-            case .all: logitRows[p] = all
+            case .lastOfEachChunk: if piece.last { logitRows.append(all.last!) }
+            case .all: logitRows += all
             case .allOf(let scored):
-                if scored.contains(piece.sequence) { logitRows[p] = all } else if piece.last { logitRows[p] = [all.last!] }
+                if scored.contains(piece.sequence) { logitRows += all } else if piece.last { logitRows.append(all.last!) }
             }
         }
         let ws = workspaces.take()
         defer { workspaces.give(ws) }
-        // Every product of the pass is split over Kasane's pool with OpenBLAS single-threaded (see `panelGemm`);
-        // one scope for the whole pass instead of one per product.
+        // Linear layers and attention are split over Kasane's pool, attention's sgemm calls single-threaded
+        // inside it; one scope for the whole pass instead of one per product.
         return BLAS.singleThreaded {
             let x = computeLayers(segments: segments, tokens: tokens, cache: cache, workspace: ws)
             for s in segments { cache.lengths[s.sequence] += s.count }
-            let groups = logitRows.filter { !$0.isEmpty }
-            return groups.isEmpty ? [] : lmHead(x, groups: groups, workspace: ws)
+            return logitRows.isEmpty ? [] : lmHead(x, rows: logitRows, workspace: ws)
         }
     }
 
@@ -149,14 +144,13 @@ extension LlamaModel {
                 rowSequence[s.rowOffset + i] = s.sequence
             }
         }
-        let groups = segments.map(\.count)
         let rotary = RotaryTable(inverseFrequencies: inverseFrequencies, positions: positions)
         for (r, t) in tokens.enumerated() { weights.embedding.copyRow(t, into: x + r * h) }
 
         let eps = c.rmsNormEps
         for (layerIndex, layer) in weights.layers.enumerated() {
             normRows(x, weight: layer.inputNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
-            linear(groups: groups, a: xn, lda: h, w: layer.qkv, beta: 0, c: qkv, ldc: qkvDim, workspace: ws)
+            linear(rows: rows, a: xn, lda: h, w: layer.qkv, beta: 0, c: qkv, ldc: qkvDim)
             rotary.cos.withUnsafeBufferPointer { cosTable in
                 rotary.sin.withUnsafeBufferPointer { sinTable in
                     rotateAndStoreKeysValues(qkv, rows: rows, rowStride: qkvDim, cos: cosTable, sin: sinTable,
@@ -166,42 +160,30 @@ extension LlamaModel {
             }
             attention(qkv: qkv, qkvStride: qkvDim, out: attn, segments: segments, cache: cache,
                       layer: layerIndex, workspace: ws)
-            linear(groups: groups, a: attn, lda: qDim, w: layer.output, beta: 1, c: x, ldc: h, workspace: ws)
+            linear(rows: rows, a: attn, lda: qDim, w: layer.output, beta: 1, c: x, ldc: h)
             normRows(x, weight: layer.postNorm.pointer, rows: rows, width: h, eps: eps, into: xn)
-            linear(groups: groups, a: xn, lda: h, w: layer.gateUp, beta: 0, c: gateUp, ldc: 2 * inter, workspace: ws)
+            linear(rows: rows, a: xn, lda: h, w: layer.gateUp, beta: 0, c: gateUp, ldc: 2 * inter)
             let gu = gateUp
             forRows(rows, costPerRow: inter) { r in
                 let g = gu + r * 2 * inter
                 siluMultiply(gate: UnsafeMutableBufferPointer(start: g, count: inter),
                              up: UnsafeBufferPointer(start: g + inter, count: inter))
             }
-            linear(groups: groups, a: gateUp, lda: 2 * inter, w: layer.down, beta: 1, c: x, ldc: h, workspace: ws)
+            linear(rows: rows, a: gateUp, lda: 2 * inter, w: layer.down, beta: 1, c: x, ldc: h)
         }
         return x
     }
 
-    /// Final norm and LM head for the selected rows only, a group of rows per piece (each group computed as if
-    /// alone: short groups are laid out first so that they share one few-row call). Returns rows in group order.
-    private func lmHead(_ x: UnsafeMutablePointer<Float>, groups: [[Int]], workspace ws: Workspace) -> [[Float]] {
+    /// Final norm and LM head for the selected rows only; returns their logits in the order of `rows`.
+    private func lmHead(_ x: UnsafeMutablePointer<Float>, rows: [Int], workspace ws: Workspace) -> [[Float]] {
         let h = config.hiddenSize, vocab = config.vocabSize
-        let layout = groups.indices.filter { groups[$0].count <= skinnyRowLimit }
-            + groups.indices.filter { groups[$0].count > skinnyRowLimit }
-        let rows = layout.flatMap { groups[$0] }
         let selected = ws.buffer(.selected, count: rows.count * h)
         for (i, r) in rows.enumerated() { (selected + i * h).update(from: x + r * h, count: h) }
         normRows(selected, weight: weights.finalNorm.pointer, rows: rows.count, width: h,
                  eps: config.rmsNormEps, into: selected)
         let logits = ws.buffer(.logits, count: rows.count * vocab)
-        linear(groups: layout.map { groups[$0].count }, a: selected, lda: h, w: weights.lmHead, beta: 0, c: logits,
-               ldc: vocab, workspace: ws)
-        var firstRow = [Int](repeating: 0, count: groups.count)  // of each group in `logits`
-        var next = 0
-        for g in layout { firstRow[g] = next; next += groups[g].count }
-        return groups.indices.flatMap { g in
-            (firstRow[g]..<(firstRow[g] + groups[g].count)).map {
-                Array(UnsafeBufferPointer(start: logits + $0 * vocab, count: vocab))
-            }
-        }
+        linear(rows: rows.count, a: selected, lda: h, w: weights.lmHead, beta: 0, c: logits, ldc: vocab)
+        return rows.indices.map { Array(UnsafeBufferPointer(start: logits + $0 * vocab, count: vocab)) }
     }
 
     private func normRows(_ x: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, rows: Int, width: Int,

@@ -68,7 +68,7 @@ private func expectMatchesReference(_ c: [Float], ldc: Int, a: [Float], lda: Int
 
     /// Every variant this CPU runs, every dtype, 1...12 rows, odd n and k (k across the 512-element chunk).
     @Test(arguments: dtypes)
-    func skinnyMatchesReference(dtype: WeightDType) {
+    func rowDotMatchesReference(dtype: WeightDType) {
         for (n, k) in [(37, 45), (67, 1037), (5, 7)] {
             let w = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, seed: UInt64(n * k))
             let lda = k + 3, ldc = n + 2
@@ -78,7 +78,7 @@ private func expectMatchesReference(_ c: [Float], ldc: Int, a: [Float], lda: Int
                     for accumulate in [false, true] {
                         var c = [Float](repeating: -7, count: m * ldc)
                         for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0.5 } }
-                        skinnyGemm(m: m, a: a, lda: lda, w: w.matrix, accumulate: accumulate, c: &c, ldc: ldc,
+                        rowDotGemm(m: m, a: a, lda: lda, w: w.matrix, accumulate: accumulate, c: &c, ldc: ldc,
                                    level: level)
                         expectMatchesReference(c, ldc: ldc, a: a, lda: lda, m: m, w: w, initial: accumulate ? 0.5 : nil,
                                                "\(dtype) \(level) m \(m) n \(n) k \(k) acc \(accumulate)")
@@ -94,60 +94,37 @@ private func expectMatchesReference(_ c: [Float], ldc: Int, a: [Float], lda: Int
         let n = 301, k = 517
         let whole = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, seed: 11)
         let split = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, splits: [100, 1, 200], seed: 11)
-        let a = randomFloats(12 * k, seed: 3)
-        var batch = [Float](repeating: 0, count: 12 * n)
-        skinnyGemm(m: 12, a: a, lda: k, w: whole.matrix, accumulate: false, c: &batch, ldc: n)
-        var blocks = [Float](repeating: 0, count: 12 * n)
-        skinnyGemm(m: 12, a: a, lda: k, w: split.matrix, accumulate: false, c: &blocks, ldc: n)
+        let m = 40  // several of the kernel's row groups
+        let a = randomFloats(m * k, seed: 3)
+        var batch = [Float](repeating: 0, count: m * n)
+        rowDotGemm(m: m, a: a, lda: k, w: whole.matrix, accumulate: false, c: &batch, ldc: n)
+        var blocks = [Float](repeating: 0, count: m * n)
+        rowDotGemm(m: m, a: a, lda: k, w: split.matrix, accumulate: false, c: &blocks, ldc: n)
         #expect(batch == blocks)
-        for i in [0, 5, 11] {
+        for i in [0, 5, 11, 12, 39] {
             var single = [Float](repeating: 0, count: n)
             a.withUnsafeBufferPointer { ap in
-                skinnyGemm(m: 1, a: ap.baseAddress! + i * k, lda: k, w: whole.matrix, accumulate: false, c: &single,
+                rowDotGemm(m: 1, a: ap.baseAddress! + i * k, lda: k, w: whole.matrix, accumulate: false, c: &single,
                            ldc: n)
             }
             #expect(single == Array(batch[(i * n)..<((i + 1) * n)]), "row \(i)")
         }
     }
 
-    /// Prefill's widened panels against the reference, with more rows than one panel holds.
+    /// Prompt-sized row counts (several row groups of the kernel) against the reference, over split blocks.
     @Test(arguments: dtypes)
-    func panelGemmMatchesReference(dtype: WeightDType) {
-        let m = 19, k = 4099, n = 600  // panels of 256 rows at k 4099
+    func manyRowsMatchReference(dtype: WeightDType) {
+        let m = 53, k = 1037, n = 600
         let w = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, splits: [250, 350], seed: 5)
         let a = randomFloats(m * k, seed: 9)
         let ldc = n + 1
-        let panel = UnsafeMutablePointer<Float>.allocate(capacity: max(1, panelElements(for: w.matrix)))
-        defer { panel.deallocate() }
-        for beta: Float in [0, 1] {
+        for accumulate in [false, true] {
             var c = [Float](repeating: -7, count: m * ldc)
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0.5 } }
-            panelGemm(m: m, a: a, lda: k, w: w.matrix, beta: beta, c: &c, ldc: ldc, panel: panel)
-            expectMatchesReference(c, ldc: ldc, a: a, lda: k, m: m, w: w, initial: beta == 1 ? 0.5 : nil,
-                                   "\(dtype) beta \(beta)")
+            rowDotGemm(m: m, a: a, lda: k, w: w.matrix, accumulate: accumulate, c: &c, ldc: ldc)
+            expectMatchesReference(c, ldc: ldc, a: a, lda: k, m: m, w: w, initial: accumulate ? 0.5 : nil,
+                                   "\(dtype) acc \(accumulate)")
         }
-    }
-
-    /// Groups sharing each widened panel give the bits of one call per group.
-    @Test(arguments: dtypes)
-    func panelGemmGroupsMatchSeparateCalls(dtype: WeightDType) {
-        let k = 4099, n = 600, groups = [0..<19, 19..<20, 20..<53]
-        let m = groups.last!.upperBound
-        let w = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, splits: [250, 350], seed: 5)
-        let a = randomFloats(m * k, seed: 9)
-        let panel = UnsafeMutablePointer<Float>.allocate(capacity: max(1, panelElements(for: w.matrix)))
-        defer { panel.deallocate() }
-        var together = [Float](repeating: 0.5, count: m * n), separate = together
-        panelGemm(rowGroups: groups, a: a, lda: k, w: w.matrix, beta: 1, c: &together, ldc: n, panel: panel)
-        a.withUnsafeBufferPointer { ap in
-            separate.withUnsafeMutableBufferPointer { c in
-                for g in groups {
-                    panelGemm(m: g.count, a: ap.baseAddress! + g.lowerBound * k, lda: k, w: w.matrix, beta: 1,
-                              c: c.baseAddress! + g.lowerBound * n, ldc: n, panel: panel)
-                }
-            }
-        }
-        #expect(together == separate, "\(dtype)")
     }
 
     @Test(arguments: dtypes)

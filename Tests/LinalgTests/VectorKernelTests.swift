@@ -99,27 +99,3 @@ import Testing
         #expect(x == expected)
     }
 }
-
-@Suite struct SkinnyGemmTests {
-    /// Against a double-precision reference, for row counts hitting the 4-row and 1-row kernels, odd n and k tails.
-    @Test(arguments: [1, 2, 3, 4, 5, 8, 11])
-    func matchesReference(m: Int) {
-        let n = 67, k = 45, lda = 50, ldc = 70
-        let a = (0..<(m * lda)).map { Float(sin(Double($0) * 0.37)) }
-        let w = (0..<(n * k)).map { Float(cos(Double($0) * 0.11)) }
-        for accumulate in [false, true] {
-            var c = [Float](repeating: 0.5, count: m * ldc)
-            a.withUnsafeBufferPointer { ap in w.withUnsafeBufferPointer { wp in c.withUnsafeMutableBufferPointer { cp in
-                skinnyGemm(m: m, n: n, k: k, a: ap.baseAddress!, lda: lda, w: wp.baseAddress!, ldw: k,
-                           accumulate: accumulate, c: cp.baseAddress!, ldc: ldc) } } }
-            for i in 0..<m {
-                for j in 0..<n {
-                    var ref = accumulate ? 0.5 : 0.0
-                    for t in 0..<k { ref += Double(a[i * lda + t]) * Double(w[j * k + t]) }
-                    #expect(abs(Double(c[i * ldc + j]) - ref) < 1e-4, "m \(m) row \(i) col \(j)")
-                }
-                for j in n..<ldc { #expect(c[i * ldc + j] == 0.5) }  // untouched past n
-            }
-        }
-    }
-}

@@ -16,7 +16,7 @@ enum { KASANE_LEVEL_PORTABLE = 0, KASANE_LEVEL_AVX2 = 1, KASANE_LEVEL_AVX512 = 2
 int kasane_kernel_best_level(void);
 
 /// `c[i*ldc + j] = (accumulate ? c[i*ldc + j] : 0) + sum_t a[i*lda + t] * w[j*ldw + t]` for i < m, j < rows:
-/// a few fp32 rows against `rows` stored weight rows of `dtype`, accumulated in fp32. `ldw` counts elements.
+/// fp32 rows against `rows` stored weight rows of `dtype`, accumulated in fp32. `ldw` counts elements.
 /// A level above `kasane_kernel_best_level()` runs the best one instead.
 void kasane_rows_dot(int level, int dtype, const float *a, size_t lda, size_t m, const void *w, size_t ldw,
                      size_t rows, size_t k, float *c, size_t ldc, int accumulate);

@@ -1,4 +1,4 @@
-// Portable variant of the few-row kernels: 8-lane accumulators as plain arrays, which the compiler vectorises for
+// Portable variant of the row-dot kernels: 8-lane accumulators as plain arrays, which the compiler vectorises for
 // the baseline instruction set (SSE2 on x86-64, NEON on arm64). Tiles of 2 activation rows x 4 weight rows.
 #include "CKernels.h"
 #include "kernel_types.h"
@@ -50,6 +50,6 @@ static inline float kasane_v8_hsum(kasane_vec8 v) {
 #define VADD(a, b) kasane_v8_add(a, b)
 #define VHSUM(v) kasane_v8_hsum(v)
 #define PREFIX kasane_portable_
-#include "skinny_template.h"
+#include "rows_dot_template.h"
 
 DEFINE_VARIANT(2, 4)

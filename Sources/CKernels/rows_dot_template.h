@@ -1,10 +1,16 @@
-// The few-row kernels, written once and compiled per instruction set: the including file defines
+// The row-dot kernels (every linear layer, at any row count), written once and compiled per instruction set. The
+// including file defines
 //   VEC, V (lanes), VZERO(), VLOADA(p), VSTORE(p, v), VLOAD_f32/bf16/f16(p), VFMA(acc, a, w), VADD(a, b), VHSUM(v)
-// and PREFIX (the name prefix). Every output is one vector accumulator over whole lanes (added to in the same order
-// whatever the tiling), one fixed horizontal sum and a scalar tail, so a result never depends on the row count, the
-// tile that computed it or the thread split.
+// and PREFIX (the name prefix), and may define VHSUM16(v, out): sixteen VHSUMs at once, bit for bit the same. Every
+// output is one vector accumulator over whole lanes (added to in the same order whatever the tiling), one fixed
+// horizontal sum and a scalar tail, so a result never depends on the row count, the tile that computed it or the
+// thread split.
 #include "kernel_types.h"
-#include "skinny_variants.h"
+#include "rows_dot_variants.h"
+
+#ifndef VHSUM16
+#define VHSUM16(v, out) for (int l_ = 0; l_ < 16; l_++) (out)[l_] = VHSUM((v)[l_])
+#endif
 
 #define KCAT2(a, b) a##b
 #define KCAT(a, b) KCAT2(a, b)
@@ -27,7 +33,7 @@
         size_t stride) {                                                                                    \
         VEC acc[NA][NW];                                                                                    \
         for (int i = 0; i < NA; i++)                                                                        \
-            for (int j = 0; j < NW; j++) acc[i][j] = accbuf[i * stride + j];                                \
+            for (int j = 0; j < NW; j++) acc[i][j] = t0 == 0 ? VZERO() : accbuf[i * stride + j];           \
         for (size_t t = t0; t < t1; t += V) {                                                               \
             VEC av[NA];                                                                                     \
             for (int i = 0; i < NA; i++) av[i] = VLOADA(a + i * lda + t);                                   \
@@ -49,8 +55,9 @@
     static void KNAME(strip_##DT##_##NW)(const float *a, size_t lda, size_t m, const DT##_t *w, size_t ldw, \
                                          size_t k, float *c, size_t ldc, int accumulate) {                  \
         VEC acc[KASANE_ROW_GROUP * NW];                                                                     \
-        for (size_t q = 0; q < m * NW; q++) acc[q] = VZERO();                                               \
         size_t kv = k - k % V;                                                                              \
+        if (kv == 0) /* the tiles zero their accumulators at t0 == 0, and none runs */                      \
+            for (size_t q = 0; q < m * NW; q++) acc[q] = VZERO();                                           \
         for (size_t t0 = 0; t0 < kv; t0 += KASANE_K_CHUNK) {                                                \
             size_t t1 = t0 + KASANE_K_CHUNK < kv ? t0 + KASANE_K_CHUNK : kv;                                \
             size_t i = 0;                                                                                   \
@@ -58,9 +65,13 @@
                 KNAME(tile_##DT##_##TA##x##NW)(a + i * lda, lda, w, ldw, t0, t1, acc + i * NW, NW);         \
             for (; i < m; i++) KNAME(tile_##DT##_1x##NW)(a + i * lda, lda, w, ldw, t0, t1, acc + i * NW, NW); \
         }                                                                                                   \
+        float sums[KASANE_ROW_GROUP * NW];                                                                  \
+        size_t q = 0;                                                                                       \
+        for (; q + 16 <= m * NW; q += 16) VHSUM16(acc + q, sums + q);                                       \
+        for (; q < m * NW; q++) sums[q] = VHSUM(acc[q]);                                                    \
         for (size_t i = 0; i < m; i++)                                                                      \
             for (int j = 0; j < NW; j++) {                                                                  \
-                float s = VHSUM(acc[i * NW + j]);                                                           \
+                float s = sums[i * NW + j];                                                                 \
                 for (size_t u = kv; u < k; u++) s += a[i * lda + u] * kasane_scalar_##DT(w[j * ldw + u]);  \
                 float *out = c + i * ldc + j;                                                               \
                 *out = accumulate ? *out + s : s;                                                           \

@@ -1,6 +1,6 @@
-// The per-instruction-set entry points defined by skinny_template.h (internal to CKernels).
-#ifndef KASANE_SKINNY_VARIANTS_H
-#define KASANE_SKINNY_VARIANTS_H
+// The per-instruction-set entry points defined by rows_dot_template.h (internal to CKernels).
+#ifndef KASANE_ROWS_DOT_VARIANTS_H
+#define KASANE_ROWS_DOT_VARIANTS_H
 #include <stddef.h>
 
 #define KASANE_DECLARE_VARIANT(P)                                                                           \

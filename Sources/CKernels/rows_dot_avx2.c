@@ -1,4 +1,4 @@
-// AVX2 + FMA + F16C variant of the few-row kernels: 8 lanes, tiles of 2 activation rows x 4 weight rows
+// AVX2 + FMA + F16C variant of the row-dot kernels: 8 lanes, tiles of 2 activation rows x 4 weight rows
 // (8 accumulators, 2 activation and 1 weight register: fits the 16 ymm registers).
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -26,7 +26,7 @@ static inline float kasane_avx2_hsum(__m256 v) {
 #define VADD(a, b) _mm256_add_ps(a, b)
 #define VHSUM(v) kasane_avx2_hsum(v)
 #define PREFIX kasane_avx2_
-#include "skinny_template.h"
+#include "rows_dot_template.h"
 
 DEFINE_VARIANT(2, 4)
 

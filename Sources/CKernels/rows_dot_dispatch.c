@@ -1,6 +1,6 @@
 // Chooses the kernel variant at run time: AVX-512F, AVX2+FMA+F16C, or the portable one.
 #include "CKernels.h"
-#include "skinny_variants.h"
+#include "rows_dot_variants.h"
 
 typedef void (*kasane_rows_fn)(const float *, size_t, size_t, const void *, size_t, size_t, size_t, float *, size_t, int);
 typedef void (*kasane_widen_fn)(const void *, size_t, float *);
