@@ -107,14 +107,18 @@ private func dropPages(_ base: UnsafeRawPointer, byteCount: Int) {
     _ = madvise(p, end - start, Int32(MADV_DONTNEED))
 }
 
-/// Starts reading a mapped range from the file in the background, so the first forward pass does not fault the
-/// weights in page by page.
+/// Maps a range of the file into this process before the first forward pass, so that pass does not fault the
+/// weights in page by page (6.5% of a 512-token prefill of the 150m shape went to page faults): `MADV_POPULATE_READ`
+/// (Linux 5.14) reads and maps the pages now, as llama.cpp's `MAP_POPULATE` does; older kernels refuse it, and
+/// `MADV_WILLNEED` then at least starts reading in the background.
 func prefetch(_ bytes: UnsafeRawBufferPointer) {
     guard let base = bytes.baseAddress else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let start = Int(bitPattern: base) / page * page
     guard let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(p, Int(bitPattern: base) + bytes.count - start, Int32(MADV_WILLNEED))
+    let length = Int(bitPattern: base) + bytes.count - start
+    let populateRead: Int32 = 22  // MADV_POPULATE_READ, not in every libc's headers
+    if madvise(p, length, populateRead) != 0 { _ = madvise(p, length, Int32(MADV_WILLNEED)) }
 }
 
 /// Tensors held in memory, e.g. averaged weights evaluated without writing them to disk.
