@@ -43,12 +43,14 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["JSON", "Tokenizers"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["JSON", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "LlamaTests", dependencies: ["JSON", "Llama", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "JSON", "Llama", "SafeTensors", "Tokenizers"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Trajectory"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["CSQLite", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Trajectory"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TestSupport", "TorchCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "CometTests", dependencies: ["Comet", "Linalg", "TestSupport", "TorchCheckpoint"], exclude: ["Fixtures"]),
-        .testTarget(name: "TinyWorldTests", dependencies: ["JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"]),
+        .testTarget(name: "TinyWorldTests", dependencies: ["JSON", "Linalg", "Llama", "SafeTensors", "TinyWorld", "Tokenizers"],
+                    exclude: ["Fixtures"]),
     ]
 )
