@@ -132,7 +132,7 @@ public final class CometModel: @unchecked Sendable {
 
     /// One score per (source, translation, reference) triple; the system score is their mean.
     public func score(sources: [String], translations: [String], references: [String]) throws -> CometScores {
-        // Kasane's pool splits every product (`poolGemm`, attention per sequence and head); OpenBLAS's own threads
+        // Kasane's pool splits every product (`rowDotGemm`, attention per sequence and head); OpenBLAS's own threads
         // would only wait and contend for each other (half of the CPU time, spinning in exec_blas_async).
         try BLAS.singleThreaded { try scoreOnPool(sources: sources, translations: translations, references: references) }
     }

@@ -3,19 +3,29 @@ import TorchCheckpoint
 
 /// A torch `nn.Linear`: weight `[out, in]`, bias `[out]`.
 struct Linear: Sendable {
-    let weight: [Float]
+    let weight: WeightMatrix
     let bias: [Float]
     let inputs: Int
     let outputs: Int
 
-    /// `rows` input vectors `[rows, inputs]` -> `[rows, outputs]`, tiled over the pool (`poolGemm`; run inside
-    /// `BLAS.singleThreaded`).
+    init(weight: [Float], bias: [Float], inputs: Int, outputs: Int) {
+        self.weight = weight.withUnsafeBufferPointer { WeightMatrix(copying: $0, rows: outputs, cols: inputs) }
+        self.bias = bias
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// `rows` input vectors `[rows, inputs]` -> `[rows, outputs]`: the bias, then the product added to it by the
+    /// row-dot kernels that run the LLaMA's linear layers (threads split the weight rows).
     func apply(_ x: [Float], rows: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: rows * outputs) { yp, count in
-            x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
-                poolGemm(m: rows, n: outputs, k: inputs, a: xp.baseAddress!, lda: inputs, w: wp.baseAddress!,
-                         ldw: inputs, bias: bp.baseAddress!, c: yp.baseAddress!, ldc: outputs)
-            } } }
+            let y = yp.baseAddress!
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<rows { (y + r * outputs).initialize(from: b.baseAddress!, count: outputs) }
+            }
+            x.withUnsafeBufferPointer { xp in
+                rowDotGemm(m: rows, a: xp.baseAddress!, lda: inputs, w: weight, accumulate: true, c: y, ldc: outputs)
+            }
             count = rows * outputs
         }
     }
