@@ -24,7 +24,8 @@ struct LlamaWeights: @unchecked Sendable {
     init(config c: LlamaConfig, source: some WeightSource) throws {
         let loader = TensorLoader(source: source)
         let h = c.hiddenSize, qDim = c.numHeads * c.headDim, kvDim = c.numKVHeads * c.headDim
-        embedding = try loader.matrix([("model.embed_tokens.weight", [c.vocabSize, h])])
+        // A lookup table reads a few rows per token: mapped up front only when it is the LM head too.
+        embedding = try loader.matrix([("model.embed_tokens.weight", [c.vocabSize, h])], populate: c.tieWordEmbeddings)
         var layers: [LayerWeights] = []
         for i in 0..<c.numLayers {
             let p = "model.layers.\(i)."
@@ -71,11 +72,11 @@ private struct TensorLoader<Source: WeightSource> {
     }
 
     /// The row-stack of several `[rows_i, cols]` tensors: in place in the source's memory when it offers its stored
-    /// bytes (one dtype, element-aligned), else one owned fp32 copy.
-    func matrix(_ parts: [(String, [Int])]) throws -> WeightMatrix {
+    /// bytes (one dtype, element-aligned), mapped up front when `populate` (see `prefetch`), else one owned fp32 copy.
+    func matrix(_ parts: [(String, [Int])], populate: Bool = true) throws -> WeightMatrix {
         for (name, shape) in parts { try check(name, shape) }
         let cols = parts[0].1[1]
-        if let mapped = try inPlace(parts, cols: cols) { return mapped }
+        if let mapped = try inPlace(parts, cols: cols, populate: populate) { return mapped }
         let total = parts.reduce(0) { $0 + $1.1.reduce(1, *) }
         let storage = OwnedBytes(byteCount: 4 * total)
         let floats = storage.pointer.bindMemory(to: Float.self, capacity: total)
@@ -90,7 +91,7 @@ private struct TensorLoader<Source: WeightSource> {
                             owner: storage)
     }
 
-    private func inPlace(_ parts: [(String, [Int])], cols: Int) throws -> WeightMatrix? {
+    private func inPlace(_ parts: [(String, [Int])], cols: Int, populate: Bool) throws -> WeightMatrix? {
         var blocks: [WeightMatrix.Block] = []
         var owners: [AnyObject] = []
         var dtype: WeightDType?
@@ -103,7 +104,7 @@ private struct TensorLoader<Source: WeightSource> {
             owners.append(stored.owner)
         }
         guard let dtype else { return nil }
-        for (name, _) in parts { try source.storedTensor(name).map { prefetch($0.bytes) } }
+        if populate { for (name, _) in parts { try source.storedTensor(name).map { prefetch($0.bytes) } } }
         return WeightMatrix(dtype: dtype, cols: cols, blocks: blocks, owner: KeepAlive(owners))
     }
 }
