@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <cblas.h>
+#include "CKernels.h"
 
 #define MR 14
 #define NR 32
@@ -89,6 +90,13 @@ static void gemm_repack(int M, int N, int K, const float *A, const void *W, int 
     }
 }
 
+// Kasane's kernels as rowDotGemm calls them: 32 weight rows per task (here one after another on one thread).
+static void row_dot(int M, int N, int K, const float *A, const void *W, int bf16, float *C) {
+    for (int n0 = 0; n0 < N; n0 += 32)
+        kasane_rows_dot(KASANE_LEVEL_AVX512, bf16 ? KASANE_DTYPE_BF16 : KASANE_DTYPE_F32, A, K, M,
+                        (const char *)W + (size_t)n0 * K * (bf16 ? 2 : 4), K, N - n0 < 32 ? N - n0 : 32, K, C + n0, N, 0);
+}
+
 int main(int argc, char **argv) {
     if (argc != 4) { fprintf(stderr, "usage: gemm_probe M N K (N a multiple of 32)\n"); return 2; }
     int M = atoi(argv[1]), N = atoi(argv[2]), K = atoi(argv[3]);
@@ -104,17 +112,20 @@ int main(int argc, char **argv) {
         Wb[i] = u >> 16; u = (uint32_t)Wb[i] << 16; memcpy(&W[i], &u, 4);
     }
     for (int n0 = 0; n0 < N; n0 += NR) pack_panel(NR, K, W, 0, n0, Wp + (size_t)n0 * K);
-    double best[4] = {1e9, 1e9, 1e9, 1e9}, worst = 0;
+    double best[6] = {1e9, 1e9, 1e9, 1e9, 1e9, 1e9}, worst = 0;
     for (int r = 0; r < 7; r++) {
         double t = now(); cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1, A, K, W, K, 0, C, N);
         t = now() - t; if (t < best[0]) best[0] = t;
         t = now(); gemm_packed(M, N, K, A, Wp, C2, Atile); t = now() - t; if (t < best[1]) best[1] = t;
         t = now(); gemm_repack(M, N, K, A, W, 0, C2, panel); t = now() - t; if (t < best[2]) best[2] = t;
         t = now(); gemm_repack(M, N, K, A, Wb, 1, C2, panel); t = now() - t; if (t < best[3]) best[3] = t;
+        t = now(); row_dot(M, N, K, A, W, 0, C2); t = now() - t; if (t < best[4]) best[4] = t;
+        t = now(); row_dot(M, N, K, A, Wb, 1, C2); t = now() - t; if (t < best[5]) best[5] = t;
     }
     for (long i = 0; i < (long)M * N; i++) { double d = C[i] - C2[i]; if (d < 0) d = -d; if (d > worst) worst = d; }
     double flop = 2.0 * M * N * K / 1e9;
     printf("M %4d N %5d K %5d  GFLOP/s: openblas %6.1f  packed %6.1f  repack f32 %6.1f  repack bf16 %6.1f"
-           "  (max |diff| %.2g)\n", M, N, K, flop / best[0], flop / best[1], flop / best[2], flop / best[3], worst);
+           "  row-dot f32 %6.1f  row-dot bf16 %6.1f  (max |diff| %.2g)\n", M, N, K, flop / best[0], flop / best[1],
+           flop / best[2], flop / best[3], flop / best[4], flop / best[5], worst);
     return 0;
 }
