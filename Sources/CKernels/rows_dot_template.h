@@ -54,8 +54,7 @@
     DEFINE_TILE(DT, TA, NW)                                                                                 \
     DEFINE_TILE(DT, 1, NW)                                                                                  \
     static void KNAME(strip_##DT##_##NW)(const float *a, size_t lda, size_t m, const DT##_t *w, size_t ldw, \
-                                         int prefetch,                                                      \
-                                         size_t k, float *c, size_t ldc, int accumulate) {                  \
+                                         int prefetch, size_t k, float *c, size_t ldc, int accumulate) {    \
         VEC acc[KASANE_ROW_GROUP * NW];                                                                     \
         size_t kv = k - k % V;                                                                              \
         if (kv == 0) /* the tiles zero their accumulators at t0 == 0, and none runs */                      \
@@ -100,7 +99,7 @@
         }                                                                                                   \
     }
 
-// Widening of n stored values to fp32 (prefill panels, embedding rows).
+// Widening of n stored values to fp32 (embedding rows).
 #define DEFINE_WIDEN(DT)                                                                                    \
     void KNAME(widen_##DT)(const void *src, size_t n, float *dst) {                                         \
         const DT##_t *s = (const DT##_t *)src;                                                              \

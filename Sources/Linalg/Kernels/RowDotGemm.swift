@@ -5,9 +5,10 @@ import CKernels
 /// the same way whatever the split over threads, the row count or the kernel tile, so a row's result never depends
 /// on what else is batched with it. Threads split the rows of `w`.
 ///
-/// It replaced OpenBLAS for linear layers: single-threaded it runs at 90–102 GFLOP/s on this machine's shapes, as
-/// fast as sgemm on fp32 and faster on bf16 (which sgemm needed widened first), and since rows are independent a
-/// whole pass is one call, where sgemm needed one call per sequence, each packing the weights again.
+/// It replaced OpenBLAS for linear layers: on one thread here it runs at 101–109 GFLOP/s on bf16 weights and 82–106
+/// on fp32, at or above sgemm (which bf16 weights had to be widened for first; docs/BENCHMARKS.md, "Row-dot GEMM"),
+/// and since rows are independent a whole pass is one call, where sgemm needed one call per sequence, each packing
+/// the weights again.
 public func rowDotGemm(m: Int, a: UnsafePointer<Float>, lda: Int, w: WeightMatrix, accumulate: Bool,
                        c: UnsafeMutablePointer<Float>, ldc: Int, level: KernelLevel = .active) {
     guard m > 0, w.rows > 0 else { return }
