@@ -29,8 +29,15 @@ public final class KVCache: @unchecked Sendable {
         self.capacities = capacities
         lengths = [Int](repeating: 0, count: capacities.count)
         shared = [SharedPrefix?](repeating: nil, count: capacities.count)
-        storage = capacities.map { FloatStorage(count: numLayers * 2 * numKVHeads * max($0, 0) * headDim) }
+        storage = []
+        storage = capacities.map(buffer(positions:))
     }
+
+    /// Floats one position of one sequence takes: keys and values of every layer and KV head.
+    private var floatsPerPosition: Int { numLayers * 2 * numKVHeads * headDim }
+
+    /// A sequence's own buffer, for `positions` positions.
+    private func buffer(positions: Int) -> FloatStorage { FloatStorage(count: floatsPerPosition * max(positions, 0)) }
 
     public var batch: Int { capacities.count }
 
@@ -38,7 +45,7 @@ public final class KVCache: @unchecked Sendable {
     public var byteCount: Int { storage.reduce(0) { $0 + $1.count * MemoryLayout<Float>.size } }
 
     /// Bytes one position of one sequence takes (keys and values of every layer).
-    public var bytesPerPosition: Int { numLayers * 2 * numKVHeads * headDim * MemoryLayout<Float>.size }
+    public var bytesPerPosition: Int { floatsPerPosition * MemoryLayout<Float>.size }
 
     /// Positions of `sequence` read from a shared prefix (0 without one).
     public func sharedLength(_ sequence: Int) -> Int { shared[sequence]?.count ?? 0 }
@@ -58,7 +65,7 @@ public final class KVCache: @unchecked Sendable {
         precondition(lengths[sequence] == 0)
         guard capacity > capacities[sequence] else { return }
         capacities[sequence] = capacity
-        storage[sequence] = FloatStorage(count: numLayers * 2 * numKVHeads * capacity * headDim)
+        storage[sequence] = buffer(positions: capacity)
     }
 
     /// Keeps the first `count` positions of one sequence (later ones are overwritten by what is fed next).
