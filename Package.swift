@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Linalg", dependencies: ["COpenBLAS", "CKernels", "JSON"], swiftSettings: fast),
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"]),
         .target(name: "Tokenizers", dependencies: ["JSON"]),
-        .target(name: "Llama", dependencies: ["COpenBLAS", "JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
+        .target(name: "Llama", dependencies: ["JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["CMeCab", "JSON", "Linalg", "Llama", "Tokenizers"]),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Comet", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
         // Reads torch.save zip checkpoints through an unpickler that never runs code.

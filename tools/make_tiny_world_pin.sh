@@ -29,6 +29,10 @@
 # And once when every linear layer moved to Kasane's row-dot kernels at any row count (issue #11; prompts had gone
 # through OpenBLAS's sgemm): 356 gold_logprob and 360 prediction_logprob values moved by at most 8.8e-6 absolute
 # (8.3e-7 relative), and stability.json's goldLogprob* fields with them; predictions, scores and aggregates identical.
+# And once when attention moved to Kasane's own kernels, one path for prompts and decoding (issue #11; prompt blocks
+# had gone through OpenBLAS): 355 gold_logprob and 358 prediction_logprob values moved by at most 6.9e-6 absolute
+# (6.8e-7 relative), and stability.json's goldLogprob* fields and gold series with them; predictions, scores and
+# aggregates identical.
 # Fidelity against the reference tools is checked elsewhere (transformers logits, sacrebleu, llm-jp-eval fixtures).
 # Usage: tools/make_tiny_world_pin.sh [path/to/kasane]   (the steps must match TinyWorldPinTests.swift)
 set -euo pipefail

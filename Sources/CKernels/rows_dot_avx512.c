@@ -1,4 +1,4 @@
-// AVX-512F variant of the row-dot kernels: 16 lanes, tiles of 4 activation rows x 4 weight rows
+// AVX-512F variant of the row-dot and sequential GEMM kernels: 16 lanes, tiles of 4 activation rows x 4 weight rows
 // (16 accumulators of the 32 zmm registers).
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -45,12 +45,17 @@ static inline void kasane_avx512_hsum16(const __m512 *v, float *out) {
 #define VLOAD_f16(p) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(p)))
 #define VFMA(acc, a, w) _mm512_fmadd_ps(a, w, acc)
 #define VADD(a, b) _mm512_add_ps(a, b)
+#define VBROADCAST(x) _mm512_set1_ps(x)
+#define VLOADN(p, r) _mm512_maskz_loadu_ps((__mmask16)((1u << (r)) - 1), p)
+#define VSTOREN(p, v, r) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (r)) - 1), v)
 #define VHSUM(v) kasane_avx512_hsum(v)
 #define VHSUM16(v, out) kasane_avx512_hsum16(v, out)
 #define PREFIX kasane_avx512_
 #include "rows_dot_template.h"
+#include "sequential_gemm_template.h"
 
 DEFINE_VARIANT(4, 4)
+DEFINE_SEQUENTIAL_GEMM(6, 4, 8)  // 24 accumulators, 4 vectors of b and a broadcast
 
 #pragma clang attribute pop
 #endif

@@ -5,15 +5,17 @@
 typedef void (*kasane_rows_fn)(const float *, size_t, size_t, const void *, size_t, size_t, size_t, float *, size_t, int);
 typedef void (*kasane_widen_fn)(const void *, size_t, float *);
 typedef float (*kasane_sum_fn)(const float *, size_t);
+typedef void (*kasane_sequential_gemm_fn)(const float *, size_t, size_t, const float *, size_t, size_t, size_t, float *, size_t, int);
 
 typedef struct {
     kasane_rows_fn rows[3];   // by KASANE_DTYPE_*
     kasane_widen_fn widen[3];
     kasane_sum_fn sum;
+    kasane_sequential_gemm_fn sequential_gemm;
 } kasane_variant;
 
 #define KASANE_VARIANT(P) \
-    { {P##rows_f32, P##rows_bf16, P##rows_f16}, {P##widen_f32, P##widen_bf16, P##widen_f16}, P##read_sum }
+    { {P##rows_f32, P##rows_bf16, P##rows_f16}, {P##widen_f32, P##widen_bf16, P##widen_f16}, P##read_sum, P##sequential_gemm }
 
 static const kasane_variant kasane_variants[] = {
     KASANE_VARIANT(kasane_portable_),
@@ -53,3 +55,9 @@ void kasane_widen(int level, int dtype, const void *src, size_t n, float *dst) {
 }
 
 float kasane_read_sum(int level, const float *src, size_t n) { return kasane_variant_for(level)->sum(src, n); }
+
+void kasane_sequential_gemm(int level, const float *a, size_t lda, size_t m, const float *b, size_t ldb, size_t k,
+                            size_t n, float *c, size_t ldc, int accumulate) {
+    if (m == 0 || n == 0) return;
+    kasane_variant_for(level)->sequential_gemm(a, lda, m, b, ldb, k, n, c, ldc, accumulate);
+}

@@ -112,13 +112,9 @@ extension LlamaModel {
         }
         let ws = workspaces.take()
         defer { workspaces.give(ws) }
-        // Linear layers and attention are split over Kasane's pool, attention's sgemm calls single-threaded
-        // inside it; one scope for the whole pass instead of one per product.
-        return BLAS.singleThreaded {
-            let x = computeLayers(segments: segments, tokens: tokens, cache: cache, workspace: ws)
-            for s in segments { cache.lengths[s.sequence] += s.count }
-            return logitRows.isEmpty ? [] : lmHead(x, rows: logitRows, workspace: ws)
-        }
+        let x = computeLayers(segments: segments, tokens: tokens, cache: cache, workspace: ws)
+        for s in segments { cache.lengths[s.sequence] += s.count }
+        return logitRows.isEmpty ? [] : lmHead(x, rows: logitRows, workspace: ws)
     }
 
     /// Every layer over `tokens` (rows grouped by segment); returns the last hidden states (in the workspace).
@@ -216,9 +212,10 @@ extension LlamaModel {
                     let sequence = sequences[r], position = positions[r]
                     for g in 0..<kvHeads {
                         let kv = cache.rows(sequence, layer: layer, head: g)
-                        let own = (position - kv.sharedCount) * hd  // new positions always follow the shared prefix
-                        (kv.keys + own).update(from: row + kOffset + g * hd, count: hd)
-                        (kv.values + own).update(from: row + vOffset + g * hd, count: hd)
+                        let own = position - kv.sharedCount  // new positions always follow the shared prefix
+                        let key = row + kOffset + g * hd
+                        for d in 0..<hd { kv.keys[d * kv.keyStride + own] = key[d] }  // transposed (KVCache)
+                        (kv.values + own * hd).update(from: row + vOffset + g * hd, count: hd)
                     }
                 }
             }

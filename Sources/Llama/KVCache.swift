@@ -1,5 +1,6 @@
 /// Keys (after RoPE) and values of every layer for a batch of sequences. Each sequence owns one buffer laid out
-/// `[layer][K, V][kvHead][capacity][headDim]`, so the keys of one head are contiguous for the attention dot products.
+/// `[layer][K, V][kvHead]`, each a block of `capacity · headDim` floats: keys transposed, `[headDim][capacity]`, so
+/// that Q·Kᵀ is a plain product with one position per output lane; values `[capacity][headDim]`, for P·V.
 ///
 /// A sequence may start with a shared prefix: positions `0..<n` read, never written, from another cache (a
 /// `PrefixCache`'s), held by reference. Its own buffer then holds only the positions after them, so a prompt that
@@ -86,23 +87,28 @@ public final class KVCache: @unchecked Sendable {
     /// Where one layer and KV head of `sequence` keeps its keys and values.
     @inline(__always)
     func rows(_ sequence: Int, layer: Int, head: Int) -> KVRows {
-        let own = storage[sequence].pointer + ((layer * 2) * numKVHeads + head) * capacities[sequence] * headDim
-        let ownValues = own + numKVHeads * capacities[sequence] * headDim
+        let capacity = capacities[sequence]
+        let own = storage[sequence].pointer + ((layer * 2) * numKVHeads + head) * capacity * headDim
+        let ownValues = own + numKVHeads * capacity * headDim
         guard let prefix = shared[sequence] else {
-            return KVRows(sharedCount: 0, sharedKeys: own, sharedValues: ownValues, keys: own, values: ownValues)
+            return KVRows(sharedCount: 0, sharedKeys: own, sharedKeyStride: capacity, sharedValues: ownValues,
+                          keys: own, keyStride: capacity, values: ownValues)
         }
         let source = prefix.cache.rows(prefix.sequence, layer: layer, head: head)
-        return KVRows(sharedCount: prefix.count, sharedKeys: source.keys, sharedValues: source.values,
-                      keys: own, values: ownValues)
+        return KVRows(sharedCount: prefix.count, sharedKeys: source.keys, sharedKeyStride: source.keyStride,
+                      sharedValues: source.values, keys: own, keyStride: capacity, values: ownValues)
     }
 }
 
 /// The keys and values of one sequence, layer and KV head: positions `0..<sharedCount` at `sharedKeys`/`sharedValues`
-/// (read-only, another cache's), position `sharedCount + i` at row `i` of `keys`/`values` (`headDim` floats a row).
+/// (read-only, another cache's), position `sharedCount + i` at index `i` of `keys`/`values`. Keys are transposed:
+/// dimension `d` of index `i` is at `d · keyStride + i`; values are rows of `headDim` floats.
 struct KVRows {
     let sharedCount: Int
     let sharedKeys: UnsafePointer<Float>
+    let sharedKeyStride: Int
     let sharedValues: UnsafePointer<Float>
     let keys: UnsafeMutablePointer<Float>
+    let keyStride: Int
     let values: UnsafeMutablePointer<Float>
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Scratch buffers of one forward pass, kept between passes so that decoding steps do not allocate (and fault in)
 /// fresh pages every time. Buffers only grow.
 final class Workspace: @unchecked Sendable {
-    enum Slot: Int, CaseIterable { case hidden, normed, qkv, attention, gateUp, scores, gatheredKeysValues, selected, logits }
+    enum Slot: Int, CaseIterable { case hidden, normed, qkv, attention, gateUp, scores, selected, logits }
     private var buffers = [FloatStorage?](repeating: nil, count: Slot.allCases.count)
 
     func buffer(_ slot: Slot, count: Int) -> UnsafeMutablePointer<Float> {

@@ -16,7 +16,7 @@ import Testing
         let model = try Fixtures.model(name)
         model.maxRowsPerPass = 48  // so that the 70-token prompt spans passes shared with the other sequences
         let vocab = model.config.vocabSize
-        // Prompt lengths: short (few-row kernels), long (OpenBLAS), one-token, longer than a pass.
+        // Prompt lengths: short, long (two attention blocks), one-token, longer than a pass.
         let prompts = [5, 30, 1, 70, 12, 13].enumerated().map { Self.ids($1, seed: $0, vocab: vocab) }
         let steps = [prompts] + (0..<3).map { step in prompts.indices.map { Self.ids(step == 1 ? 14 : 1, seed: 50 + 10 * step + $0, vocab: vocab) } }
         let capacity = steps.map { step in step.map { $0.count }.max() ?? 0 }.reduce(0, +)
@@ -45,5 +45,26 @@ import Testing
             }
             #expect(row == together.count)
         }
+    }
+
+    /// Attention computes every row alone too, so a prompt gives the same logits bits fed whole, in pieces, or one
+    /// token at a time (as decoding feeds it): teacher-forced scores equal the log-probs of generation.
+    @Test(arguments: ["mha-f32-untied-4x", "gqa-bf16-tied-5x", "llama3rope-f32-4x"])
+    func rowsAreIdenticalWholeInPiecesAndTokenByToken(model name: String) throws {
+        let model = try Fixtures.model(name)
+        let prompt = Self.ids(70, seed: 9, vocab: model.config.vocabSize)  // more than one attention block
+        func logits(feeding sizes: [Int]) throws -> [[Float]] {
+            let cache = model.makeCache(batch: 1, capacity: prompt.count)
+            var rows: [[Float]] = [], start = 0
+            for size in sizes {
+                rows += try model.forward([SequenceChunk(sequence: 0, tokens: Array(prompt[start..<(start + size)]))],
+                                          cache: cache, logits: .all)
+                start += size
+            }
+            return rows
+        }
+        let whole = try logits(feeding: [70])
+        #expect(try logits(feeding: [5, 64, 1]) == whole, "\(name): in pieces")
+        #expect(try logits(feeding: [Int](repeating: 1, count: 70)) == whole, "\(name): token by token")
     }
 }

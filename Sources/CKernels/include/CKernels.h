@@ -21,6 +21,18 @@ int kasane_kernel_best_level(void);
 void kasane_rows_dot(int level, int dtype, const float *a, size_t lda, size_t m, const void *w, size_t ldw,
                      size_t rows, size_t k, float *c, size_t ldc, int accumulate);
 
+/// `c[i*ldc + j] = (accumulate ? c[i*ldc + j] : 0) + sum_t a[i*lda + t] * b[t*ldb + j]` for i < m, j < n, t < k
+/// (attention's Q·Kᵀ over transposed keys, and P·V): each output one multiply-add chain over t in order, so rows
+/// are independent of each other and a sum split over two calls (the second accumulating) equals the sum in one
+/// call, bit for bit.
+void kasane_sequential_gemm(int level, const float *a, size_t lda, size_t m, const float *b, size_t ldb, size_t k,
+                            size_t n, float *c, size_t ldc, int accumulate);
+
+/// Attention's causal softmax over `rows` score rows `ld` apart, each `visible` long: row r over its first
+/// `first_seen + r` scores `x` as softmax(scale · x), the rest set to 0 (keys after the row's position).
+void kasane_causal_softmax(int level, float *scores, size_t ld, size_t rows, size_t first_seen, size_t visible,
+                           float scale);
+
 /// Widens `n` stored values of `dtype` to fp32 (exact).
 void kasane_widen(int level, int dtype, const void *src, size_t n, float *dst);
 
