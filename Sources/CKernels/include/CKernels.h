@@ -33,6 +33,9 @@ void kasane_sequential_gemm(int level, const float *a, size_t lda, size_t m, con
 void kasane_causal_softmax(int level, float *scores, size_t ld, size_t rows, size_t first_seen, size_t visible,
                            float scale);
 
+/// SwiGLU in place: `gate[i] = silu(gate[i]) · up[i]` with silu(z) = z / (1 + e^-z), for i < n.
+void kasane_silu_multiply(int level, float *gate, const float *up, size_t n);
+
 /// Widens `n` stored values of `dtype` to fp32 (exact).
 void kasane_widen(int level, int dtype, const void *src, size_t n, float *dst);
 
