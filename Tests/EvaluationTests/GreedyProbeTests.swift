@@ -3,10 +3,10 @@ import Testing
 
 /// `kasane generate`'s limits are the probe's: refused when it is made, before a model path is even looked at.
 @Suite struct GreedyProbeTests {
-    @Test func refusesANegativeTokenBudgetAndBatchesOutOfRange() {
-        func probe(maxNewTokens: Int = 4, batch: Int = 1) throws -> GreedyProbe {
+    @Test func refusesANegativeTokenBudgetAndBatchesOrRunsOutOfRange() {
+        func probe(maxNewTokens: Int = 4, batch: Int = 1, runs: Int = 1) throws -> GreedyProbe {
             try GreedyProbe(model: "/nonexistent", prompt: .ids([1]), maxNewTokens: maxNewTokens, batch: batch,
-                            ignoreEOS: false)
+                            ignoreEOS: false, runs: runs)
         }
         #expect(throws: EvaluationError.invalidValue(path: "--max-new-tokens", field: "max_new_tokens",
                                                      detail: "must be >= 0 (found -1)")) { try probe(maxNewTokens: -1) }
@@ -16,6 +16,12 @@ import Testing
                 try probe(batch: batch)
             }
         }
-        #expect(throws: Never.self) { try probe(maxNewTokens: 0, batch: 4096) }
+        for runs in [0, 101] {
+            #expect(throws: EvaluationError.invalidValue(path: "--runs", field: "runs",
+                                                         detail: "must be in 1...100 (found \(runs))")) {
+                try probe(runs: runs)
+            }
+        }
+        #expect(throws: Never.self) { try probe(maxNewTokens: 0, batch: 4096, runs: 100) }
     }
 }

@@ -14,6 +14,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Decode B copies of the prompt as one batch; prints B arrays.") var batch: Int = 1
     @Flag(help: "Do not stop at EOS ids.") var ignoreEos = false
     @Flag(help: "Print timing (prefill and decode tokens/s, peak RSS) as JSON to stderr.") var timing = false
+    @Option(help: "Run the generation N times in this process; --timing reports the fastest prefill and decode.")
+    var runs: Int = 1
 
     func validate() throws {
         guard (ids == nil) != (prompt == nil) else { throw ValidationError("give exactly one of --ids or --prompt") }
@@ -23,7 +25,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let input: GreedyProbe.Prompt = prompt.map { .text($0, tokenizer: tokenizer, addSpecialTokens: !noSpecialTokens) }
             ?? .ids(ids?.values ?? [])
         let result = try GreedyProbe(model: checkpoint.model, prompt: input, maxNewTokens: maxNewTokens, batch: batch,
-                                     ignoreEOS: ignoreEos).run()
+                                     ignoreEOS: ignoreEos, runs: runs).run()
         result.output.forEach { print($0) }
         if timing { Console.error(result.timing) }
     }
