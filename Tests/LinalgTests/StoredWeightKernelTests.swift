@@ -94,14 +94,14 @@ private func expectMatchesReference(_ c: [Float], ldc: Int, a: [Float], lda: Int
         let n = 301, k = 517
         let whole = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, seed: 11)
         let split = StoredRandomMatrix(dtype: dtype, rows: n, cols: k, splits: [100, 1, 200], seed: 11)
-        let m = 40  // several of the kernel's row groups
+        let m = 43  // several of the kernel's row groups, the last one of 7: a tile of 4, a pair and a single row
         let a = randomFloats(m * k, seed: 3)
         var batch = [Float](repeating: 0, count: m * n)
         rowDotGemm(m: m, a: a, lda: k, w: whole.matrix, accumulate: false, c: &batch, ldc: n)
         var blocks = [Float](repeating: 0, count: m * n)
         rowDotGemm(m: m, a: a, lda: k, w: split.matrix, accumulate: false, c: &blocks, ldc: n)
         #expect(batch == blocks)
-        for i in [0, 5, 11, 12, 39] {
+        for i in [0, 5, 11, 12, 39, 40, 41, 42] {
             var single = [Float](repeating: 0, count: n)
             a.withUnsafeBufferPointer { ap in
                 rowDotGemm(m: 1, a: ap.baseAddress! + i * k, lda: k, w: whole.matrix, accumulate: false, c: &single,
