@@ -7,7 +7,7 @@
 #define DEFINE_GELU(NAME)                                                                                     \
     DEFINE_VECTOR_EXP(NAME)                                                                                   \
     static inline __attribute__((always_inline)) void NAME##_one(f16 *inout) {                                \
-        f16 x = *inout;                                                                                                                                                               \
+        f16 x = *inout;                                                                                       \
         f16 z = x * -0.70710678118654752f;                                                                      \
         i16 negative = z < 0;                                                                                   \
         f16 magnitude = __builtin_elementwise_abs(z);                                                          \

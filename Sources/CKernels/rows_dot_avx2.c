@@ -1,5 +1,5 @@
-// AVX2 + FMA + F16C variant of the row-dot and sequential GEMM kernels: 8 lanes, tiles of 2 activation rows x 4 weight rows
-// (8 accumulators, 2 activation and 1 weight register: fits the 16 ymm registers).
+// AVX2 + FMA + F16C variant of the row-dot and sequential GEMM kernels: 8 lanes; row-dot tiles of 2 activation
+// rows x 4 weight rows (8 accumulators, 2 activation and 1 weight register: fits the 16 ymm registers).
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include "CKernels.h"

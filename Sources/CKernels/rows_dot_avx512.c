@@ -1,5 +1,5 @@
-// AVX-512F variant of the row-dot and sequential GEMM kernels: 16 lanes, tiles of 4 activation rows x 4 weight rows
-// (16 accumulators of the 32 zmm registers).
+// AVX-512F variant of the row-dot and sequential GEMM kernels: 16 lanes; row-dot tiles of 4 activation rows x 4
+// weight rows (16 accumulators of the 32 zmm registers).
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include "CKernels.h"

@@ -5,7 +5,8 @@
 typedef void (*kasane_rows_fn)(const float *, size_t, size_t, const void *, size_t, size_t, size_t, float *, size_t, int);
 typedef void (*kasane_widen_fn)(const void *, size_t, float *);
 typedef float (*kasane_sum_fn)(const float *, size_t);
-typedef void (*kasane_sequential_gemm_fn)(const float *, size_t, size_t, const float *, size_t, size_t, size_t, float *, size_t, int);
+typedef void (*kasane_sequential_gemm_fn)(const float *, size_t, size_t, const float *, size_t, size_t, size_t, float *,
+                                          size_t, int);
 
 typedef struct {
     kasane_rows_fn rows[3];   // by KASANE_DTYPE_*
@@ -15,7 +16,8 @@ typedef struct {
 } kasane_variant;
 
 #define KASANE_VARIANT(P) \
-    { {P##rows_f32, P##rows_bf16, P##rows_f16}, {P##widen_f32, P##widen_bf16, P##widen_f16}, P##read_sum, P##sequential_gemm }
+    { {P##rows_f32, P##rows_bf16, P##rows_f16}, {P##widen_f32, P##widen_bf16, P##widen_f16}, P##read_sum, \
+      P##sequential_gemm }
 
 static const kasane_variant kasane_variants[] = {
     KASANE_VARIANT(kasane_portable_),

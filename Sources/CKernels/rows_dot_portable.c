@@ -1,5 +1,6 @@
-// Portable variant of the row-dot and sequential GEMM kernels: 8-lane accumulators as plain arrays, which the compiler vectorises for
-// the baseline instruction set (SSE2 on x86-64, NEON on arm64). Tiles of 2 activation rows x 4 weight rows.
+// Portable variant of the row-dot and sequential GEMM kernels: 8-lane accumulators as plain arrays, which the
+// compiler vectorises for the baseline instruction set (SSE2 on x86-64, NEON on arm64). Row-dot tiles of 2
+// activation rows x 4 weight rows.
 #include "CKernels.h"
 #include "kernel_types.h"
 

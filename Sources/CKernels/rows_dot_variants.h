@@ -1,4 +1,5 @@
-// The per-instruction-set entry points defined by rows_dot_template.h and sequential_gemm_template.h (internal to CKernels).
+// The per-instruction-set entry points defined by rows_dot_template.h and sequential_gemm_template.h (internal to
+// CKernels).
 #ifndef KASANE_ROWS_DOT_VARIANTS_H
 #define KASANE_ROWS_DOT_VARIANTS_H
 #include <stddef.h>

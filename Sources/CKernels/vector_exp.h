@@ -11,7 +11,7 @@ typedef int i16 __attribute__((ext_vector_type(16)));
 // NAME##_exp(&v): e^v in place (by pointer: no vector ABI between functions of different targets).
 #define DEFINE_VECTOR_EXP(NAME)                                                                                 \
     static inline __attribute__((always_inline)) void NAME##_exp(f16 *inout) { /* by pointer: no vector ABI */ \
-        f16 in = *inout;                                                                                                                                                            \
+        f16 in = *inout;                                                                                        \
         f16 x0 = __builtin_elementwise_max(__builtin_elementwise_min(in, (f16)88.0f), (f16)-87.0f);            \
         f16 magic = (f16)12582912.0f;                                                                           \
         f16 t = x0 * 1.44269504088896341f + magic;                                                            \

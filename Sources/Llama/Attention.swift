@@ -49,13 +49,14 @@ extension LlamaModel {
     }
 
     /// Query rows per attention block: enough to reuse each key and value row across rows while it is in cache,
-    /// few enough that little of the block's scores is masked.
+    /// few enough that little of the block's scores is masked. Not part of the numerics (rows are independent).
     static var attentionBlockRows: Int { 64 }
 
     /// One block of one head, on the calling thread: scores against the keys the block's last row sees (shared
     /// prefix, then the sequence's own), softmax over each row's own keys, zero weight on the later ones, P·V.
     private func attend(_ block: AttentionBlock, head: Int, qkv: UnsafeMutablePointer<Float>, qkvStride: Int,
-                        out: UnsafeMutablePointer<Float>, cache: KVCache, layer: Int, scores: UnsafeMutablePointer<Float>) {
+                        out: UnsafeMutablePointer<Float>, cache: KVCache, layer: Int,
+                        scores: UnsafeMutablePointer<Float>) {
         let hd = config.headDim, outStride = config.numHeads * hd
         let s = block.segment, n = block.count, visible = block.visible
         let firstRow = s.rowOffset + block.first, firstPosition = s.start + block.first
