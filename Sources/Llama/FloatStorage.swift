@@ -9,7 +9,8 @@ import Foundation
 /// Buffers of 2 MB or more are 2 MB aligned and asked for transparent huge pages (`MADV_HUGEPAGE`; a no-op where
 /// THP is off): a 512-token prefill of the 150m shape spent 4% of its time faulting in the KV cache 4 KB at a time,
 /// and attention reads the cache with fewer TLB misses. Such buffers are kept for reuse when freed
-/// (`HugeRegionPool`): the kernel zeroes every fresh page, and an evaluation makes a new prefix cache per dataset.
+/// (`HugeRegionPool`): the kernel zeroes every fresh page, and repeated generations (`kasane generate --runs`) or an
+/// evaluation's per-dataset prefix caches ask for similar sizes again.
 final class FloatStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
@@ -30,7 +31,11 @@ final class FloatStorage: @unchecked Sendable {
     }
 
     deinit {
-        if regionBytes == 0 { pointer.deallocate() } else { HugeRegionPool.shared.give(UnsafeMutableRawPointer(pointer), bytes: regionBytes) }
+        if regionBytes == 0 {
+            pointer.deallocate()
+        } else {
+            HugeRegionPool.shared.give(UnsafeMutableRawPointer(pointer), bytes: regionBytes)
+        }
     }
 
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }

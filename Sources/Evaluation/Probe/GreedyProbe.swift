@@ -73,7 +73,8 @@ public struct GreedyProbe {
                 (stats.prefillTokens, stats.prefillSeconds) = (this.prefillTokens, this.prefillSeconds)
             }
             if run == 0 || this.decodeSeconds < stats.decodeSeconds {
-                (stats.decodeTokens, stats.decodeSteps, stats.decodeSeconds) = (this.decodeTokens, this.decodeSteps, this.decodeSeconds)
+                (stats.decodeTokens, stats.decodeSteps) = (this.decodeTokens, this.decodeSteps)
+                stats.decodeSeconds = this.decodeSeconds
             }
         }
         let output: [String]
