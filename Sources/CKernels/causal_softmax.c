@@ -4,6 +4,7 @@
 #include <string.h>
 #include "CKernels.h"
 #include "vector_exp.h"
+#include "vector_variants.h"
 
 // One row in place: x[t] = e^(scale·x[t] − scale·max) / Σ, every value through the same vector lanes whatever its
 // place (the tail too), the lanes' sums added in a fixed order.
@@ -56,23 +57,9 @@
         }                                                                                                       \
     }
 
-DEFINE_CAUSAL_SOFTMAX(causal_softmax_portable)
-#if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-DEFINE_CAUSAL_SOFTMAX(causal_softmax_avx2)
-#pragma clang attribute pop
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-DEFINE_CAUSAL_SOFTMAX(causal_softmax_avx512)
-#pragma clang attribute pop
-#endif
+KASANE_DEFINE_VARIANTS(DEFINE_CAUSAL_SOFTMAX, causal_softmax)
 
 void kasane_causal_softmax(int level, float *scores, size_t ld, size_t rows, size_t first_seen, size_t visible,
                            float scale) {
-    int best = kasane_kernel_best_level();
-    if (level > best) level = best;
-#if defined(__x86_64__)
-    if (level >= KASANE_LEVEL_AVX512) { causal_softmax_avx512(scores, ld, rows, first_seen, visible, scale); return; }
-    if (level >= KASANE_LEVEL_AVX2) { causal_softmax_avx2(scores, ld, rows, first_seen, visible, scale); return; }
-#endif
-    causal_softmax_portable(scores, ld, rows, first_seen, visible, scale);
+    KASANE_CALL_VARIANT(causal_softmax, level, scores, ld, rows, first_seen, visible, scale);
 }

@@ -3,6 +3,7 @@
 #include "CKernels.h"
 
 #include "vector_exp.h"
+#include "vector_variants.h"
 
 #define DEFINE_GELU(NAME)                                                                                     \
     DEFINE_VECTOR_EXP(NAME)                                                                                   \
@@ -46,22 +47,8 @@
         }                                                                                                       \
     }
 
-DEFINE_GELU(gelu_portable)
-#if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-DEFINE_GELU(gelu_avx2)
-#pragma clang attribute pop
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-DEFINE_GELU(gelu_avx512)
-#pragma clang attribute pop
-#endif
+KASANE_DEFINE_VARIANTS(DEFINE_GELU, gelu)
 
 void kasane_gelu(int level, float *x, size_t n) {
-    int best = kasane_kernel_best_level();
-    if (level > best) level = best;
-#if defined(__x86_64__)
-    if (level >= KASANE_LEVEL_AVX512) { gelu_avx512(x, n); return; }
-    if (level >= KASANE_LEVEL_AVX2) { gelu_avx2(x, n); return; }
-#endif
-    gelu_portable(x, n);
+    KASANE_CALL_VARIANT(gelu, level, x, n);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "CKernels.h"
 #include "vector_exp.h"
+#include "vector_variants.h"
 
 #define DEFINE_SILU_MULTIPLY(NAME)                                                                              \
     DEFINE_VECTOR_EXP(NAME)                                                                                     \
@@ -29,22 +30,8 @@
         }                                                                                                       \
     }
 
-DEFINE_SILU_MULTIPLY(silu_multiply_portable)
-#if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-DEFINE_SILU_MULTIPLY(silu_multiply_avx2)
-#pragma clang attribute pop
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-DEFINE_SILU_MULTIPLY(silu_multiply_avx512)
-#pragma clang attribute pop
-#endif
+KASANE_DEFINE_VARIANTS(DEFINE_SILU_MULTIPLY, silu_multiply)
 
 void kasane_silu_multiply(int level, float *gate, const float *up, size_t n) {
-    int best = kasane_kernel_best_level();
-    if (level > best) level = best;
-#if defined(__x86_64__)
-    if (level >= KASANE_LEVEL_AVX512) { silu_multiply_avx512(gate, up, n); return; }
-    if (level >= KASANE_LEVEL_AVX2) { silu_multiply_avx2(gate, up, n); return; }
-#endif
-    silu_multiply_portable(gate, up, n);
+    KASANE_CALL_VARIANT(silu_multiply, level, gate, up, n);
 }

@@ -122,8 +122,8 @@ extension BLAS {
     nonisolated(unsafe) private static var scopeDepth = 0
     nonisolated(unsafe) private static var threadsBeforeScope = 1
 
-    /// Runs `body` with OpenBLAS single-threaded, so that independent products spread over Kasane's pool (attention's
-    /// per-head products) instead of each waking OpenBLAS's threads; then restores its thread count.
+    /// Runs `body` with OpenBLAS single-threaded, so that independent products spread over Kasane's pool (COMET's
+    /// per-head attention products) instead of each waking OpenBLAS's threads; then restores its thread count.
     /// Nested or concurrent scopes are counted: the first one in sets 1, the last one out restores. The count is
     /// global to the process, so a product made meanwhile on another thread runs single-threaded too.
     public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
