@@ -44,7 +44,8 @@ extension LlamaModel {
 
     /// Greedy decoding with continuous batching: `slots` KV slots are kept busy. Whenever a slot is free, `next()`
     /// is asked for the next request (requests are numbered in the order it returns them, from 0) until it returns
-    /// nil; the new prompt is prefilled in the same forward call as the other slots' decoding tokens.
+    /// nil; the new prompt is prefilled in a forward call beside the other slots' decoding tokens, waiting prompts
+    /// taking turns in calls of about `promptRowsPerPass` prompt rows (see `promptsToFeed`).
     /// `onFinish(request, output)` is called once per request, in completion order.
     ///
     /// A request is held only while it runs, and a slot reads its prefix cache's positions in place (it holds only
@@ -53,7 +54,8 @@ extension LlamaModel {
     ///
     /// Stopping, prefix reuse, log-probabilities and continuation scoring are as in `generateGreedy`: a request with
     /// a continuation is scored after its generation on its own slot (cut back to the prompt).
-    public func generateContinuously(slots: Int, eosTokenIds: Set<Int>, vocabularyLimit: Int? = nil, logprobs: Bool,
+    public func generateContinuously(slots: Int, promptRowsPerPass: Int = defaultPromptRowsPerPass,
+                                     eosTokenIds: Set<Int>, vocabularyLimit: Int? = nil, logprobs: Bool,
                                      stats: inout GenerationStats, next: () throws -> PrefixedRequest?,
                                      shouldStop: (_ request: Int, _ generated: [Int]) -> Bool,
                                      onFinish: (_ request: Int, _ output: GreedyOutput) throws -> Void) throws {
@@ -121,11 +123,13 @@ extension LlamaModel {
             var chunks: [SequenceChunk] = []
             var scored: [Int: (from: Int, count: Int)] = [:]
             var promptRows = 0, decodeRows = 0, scoringRows = 0
+            for slot in 0..<slots where work[slot] == nil { try admit(into: slot) }
+            let prompted = Set(promptsToFeed(work: work, cache: cache, rows: promptRowsPerPass))
             for slot in 0..<slots {
-                if work[slot] == nil { try admit(into: slot) }
                 guard let w = work[slot] else { continue }
                 switch w.phase {
                 case .prompt:
+                    guard prompted.contains(slot) else { continue }
                     let shared = cache.sharedLength(slot)
                     stats.reusedPrefixTokens += shared
                     stats.prefillTokens += w.request.prompt.count - shared
@@ -185,6 +189,31 @@ extension LlamaModel {
                 }
             }
         }
+    }
+
+    /// Prompt rows per forward call of `generateContinuously`, by measurement (docs/BENCHMARKS.md, "Staggered
+    /// prompts"): a 150m-shaped evaluation at 16 slots took 8.3 s unlimited, 8.4 s at 128 rows, 8.15 s at 256 and
+    /// at 512.
+    public static let defaultPromptRowsPerPass = 256
+
+    /// The slots whose prompts are fed in the next call: waiting prompts in the order their requests came, while
+    /// their rows stay within `rows` (always at least one). Feeding every waiting prompt at once kept the slots in
+    /// lockstep, as requests of one dataset start together and end together; their decoding steps then ran as
+    /// calls of a few rows each, which read every weight for little work (46 such calls took 15% of an evaluation's
+    /// forward time at 16 slots of the 150m shape). Staggered prompts let the other slots' decoding rows ride along
+    /// with prompt rows. Which call a prompt is fed in does not change its numbers: every row comes out as if alone.
+    private func promptsToFeed(work: [SlotWork?], cache: KVCache, rows: Int) -> [Int] {
+        let waiting = work.indices.filter { if case .prompt = work[$0]?.phase { true } else { false } }
+            .sorted { work[$0]!.id < work[$1]!.id }
+        var total = 0
+        var fed: [Int] = []
+        for slot in waiting {
+            let count = work[slot]!.request.prompt.count - cache.sharedLength(slot)
+            if !fed.isEmpty && total + count > rows { break }
+            fed.append(slot)
+            total += count
+        }
+        return fed
     }
 
     /// A request the model can run: a prompt, no negative length, every id in the vocabulary.

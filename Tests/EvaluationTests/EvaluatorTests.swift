@@ -59,6 +59,32 @@ struct EvaluatorTests {
         #expect(try predictions(batch: 5, prefix: false) == reference)
     }
 
+    /// Several datasets in one run are taken longest answers first, ties in the given order, and each dataset's
+    /// records are still reported under its own index, as when it runs alone.
+    @Test func datasetsTakenLongestAnswersFirst() throws {
+        let datasets = try suite(max: 5)
+        let work = datasets.map { DatasetWork($0) }
+        let order = Evaluator<FakeGenerator>.takingOrder(work)
+        let lengths = order.map { datasets[$0].outputLength }
+        #expect(Set(order) == Set(datasets.indices) && lengths == lengths.sorted(by: >))
+        for (a, b) in zip(order, order.dropFirst()) where datasets[a].outputLength == datasets[b].outputLength {
+            #expect(a < b)
+        }
+        #expect(datasets[order[0]].name == "jsquad")
+
+        let backend = FakeGenerator()
+        let evaluator = Evaluator(generator: backend, options: EvalOptions())
+        var together = [[PredictionRecord]](repeating: [], count: datasets.count)
+        var done: [Int] = []
+        try evaluator.run(work, onBatch: { together[$0] += $1 }, onDone: { d, _ in done.append(d) })
+        #expect(backend.prefixes.first == (try PromptBuilder(dataset: datasets[order[0]], options: EvalOptions())
+            .prefix.unicodeScalars.map { Int($0.value) }))
+        #expect(Set(done) == Set(datasets.indices))
+        for d in datasets.indices {
+            #expect(together[d] == (try Evaluator(generator: FakeGenerator(), options: EvalOptions()).run(datasets[d])))
+        }
+    }
+
     @Test func scoresAndAggregate() throws {
         let datasets = try suite(max: 6)
         let evaluator = Evaluator(generator: FakeGenerator(), options: EvalOptions())

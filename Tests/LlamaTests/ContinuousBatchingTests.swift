@@ -49,6 +49,38 @@ import Testing
         #expect(stats.reusedPrefixTokens == 3 * 30 + 3 * 20)
     }
 
+    /// Prompts fed a few rows per call (so that slots drift apart and decoding rows share calls with prompt rows)
+    /// give what each request gives alone.
+    @Test func staggeredPromptsMatchEachAlone() throws {
+        let model = try Fixtures.model("gqa-bf16-tied-5x")
+        let vocab = model.config.vocabSize
+        let requests = (0..<5).map { n in
+            GreedyRequest(prompt: Self.ids(6 + 4 * n, seed: 50 + n, vocab: vocab), maxNewTokens: 3 + n % 3,
+                          continuation: Self.ids(2 + n % 2, seed: 70 + n, vocab: vocab))
+        }
+        var stats = GenerationStats()
+        let alone = try requests.map {
+            try model.generateGreedy([$0], prefix: nil, eosTokenIds: [], logprobs: true, stats: &stats,
+                                     shouldStop: { _, _ in false })[0]
+        }
+        for rows in [1, 10, 1000] {
+            var handedOut = 0
+            var outputs: [Int: GreedyOutput] = [:]
+            var finishOrder: [Int] = []
+            try model.generateContinuously(slots: 3, promptRowsPerPass: rows, eosTokenIds: [], logprobs: true,
+                                           stats: &stats, next: {
+                guard handedOut < requests.count else { return nil }
+                handedOut += 1
+                return PrefixedRequest(requests[handedOut - 1], prefix: nil)
+            }, shouldStop: { _, _ in false }) { n, output in
+                outputs[n] = output
+                finishOrder.append(n)
+            }
+            #expect(requests.indices.map { outputs[$0] } == alone, "\(rows) prompt rows per call")
+            #expect(finishOrder.count == requests.count)
+        }
+    }
+
     /// A slot's buffer grows to the longest request it has served, holding only positions after the prefix.
     @Test func slotsGrowToTheirRequests() throws {
         let model = try Fixtures.model("mha-f32-untied-4x")
