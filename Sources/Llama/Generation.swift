@@ -116,13 +116,5 @@ func logSoftmax(_ row: [Float], at index: Int) -> Double {
 
 /// Index of the largest value among the first `limit` (the first one on ties, as torch.argmax).
 func argmax(_ row: [Float], limit: Int) -> Int {
-    let n = min(limit, row.count)
-    guard n > 0 else { return 0 }
-    var best = 0
-    var bestValue = row[0]
-    for i in 1..<n where row[i] > bestValue {
-        best = i
-        bestValue = row[i]
-    }
-    return best
+    row.withUnsafeBufferPointer { Linalg.argmax(UnsafeBufferPointer(rebasing: $0.prefix(limit))) }
 }

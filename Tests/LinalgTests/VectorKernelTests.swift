@@ -50,7 +50,7 @@ import Testing
         #expect(worst < 3e-7)
     }
 
-    @Test func logSumExpMatchesDoublePrecisionOverAVocabularyRow() {
+    @Test(arguments: KernelLevel.allCases) func logSumExpMatchesDoublePrecisionOverAVocabularyRow(level: KernelLevel) {
         // A logits-like row of the LLM-jp vocabulary size (not a multiple of 8 or 512), seeded, spread over ±30.
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         let row: [Float] = (0..<99_587).map { _ in
@@ -59,11 +59,47 @@ import Testing
         }
         let m = Double(row.max()!)
         let ref = m + log(row.reduce(0.0) { $0 + exp(Double($1) - m) })
-        let ours = row.withUnsafeBufferPointer { logSumExp($0) }
+        let ours = row.withUnsafeBufferPointer { logSumExp($0, level: level) }
         #expect(abs(ours - ref) < 1e-6 * (1 + abs(ref)), "\(ours) vs \(ref)")
-        #expect([Float]().withUnsafeBufferPointer { logSumExp($0) } == -.infinity)
-        #expect([Float](repeating: -.infinity, count: 9).withUnsafeBufferPointer { logSumExp($0) } == -.infinity)
-        #expect([1, .nan, 2].withUnsafeBufferPointer { logSumExp($0) }.isNaN)
+        #expect([Float]().withUnsafeBufferPointer { logSumExp($0, level: level) } == -.infinity)
+        for count in [9, 40] {
+            #expect([Float](repeating: -.infinity, count: count).withUnsafeBufferPointer { logSumExp($0, level: level) }
+                    == -.infinity)
+            for bad in [Float.nan, .infinity] {   // in the vector part and in the tail
+                for at in [1, count - 1] {
+                    var x = [Float](repeating: 1, count: count)
+                    x[at] = bad
+                    #expect(x.withUnsafeBufferPointer { logSumExp($0, level: level) }.isNaN, "\(bad) at \(at) of \(count)")
+                }
+            }
+        }
+    }
+
+    /// The first index of the largest entry, as a scan from the first entry with `>` gives, wherever it sits.
+    @Test(arguments: KernelLevel.allCases) func argmaxIsTheFirstLargest(level: KernelLevel) {
+        func scan(_ x: [Float]) -> Int {
+            var best = 0
+            for i in x.indices.dropFirst() where x[i] > x[best] { best = i }
+            return x.isEmpty ? 0 : best
+        }
+        func ours(_ x: [Float]) -> Int { x.withUnsafeBufferPointer { argmax($0, level: level) } }
+        var state: UInt64 = 7
+        for count in [0, 1, 5, 16, 17, 33, 99_587] {
+            var x: [Float] = (0..<count).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Float(Int(state >> 40) % 1000) / 10   // many ties
+            }
+            #expect(ours(x) == scan(x), "\(count)")
+            guard count > 2 else { continue }
+            x[count / 2] = .nan
+            #expect(ours(x) == scan(x), "NaN inside, \(count)")
+            x[count - 1] = 1000
+            #expect(ours(x) == count - 1, "largest last, \(count)")
+            x[0] = .nan
+            #expect(ours(x) == 0, "NaN first, \(count)")
+        }
+        #expect(ours([-.infinity, -.infinity]) == 0)
+        #expect(ours([0, -0.0, 0]) == 0 && ours([-0.0, 0]) == 0)
     }
 
     @Test(arguments: KernelLevel.allCases) func geluKernelMatchesDoublePrecisionErf(level: KernelLevel) {

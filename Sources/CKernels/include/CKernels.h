@@ -36,6 +36,15 @@ void kasane_causal_softmax(int level, float *scores, size_t ld, size_t rows, siz
 /// SwiGLU in place: `gate[i] = silu(gate[i]) · up[i]` with silu(z) = z / (1 + e^-z), for i < n.
 void kasane_silu_multiply(int level, float *gate, const float *up, size_t n);
 
+/// The first index of the largest of `row[0..<n]` (NaNs skipped; 0 when row[0] is NaN, as a scan from row[0] with
+/// `>` gives).
+size_t kasane_argmax(int level, const float *row, size_t n);
+
+/// log Σ e^row[i] over i < n: the maximum m exact, each e^(row[i] − m) from the Cephes polynomial (about 1 ulp of
+/// expf), lanes summed in fp32 over at most 512 values, then in double. NaN when an entry is NaN or +inf; -inf when
+/// n is 0 or every entry is -inf.
+double kasane_log_sum_exp(int level, const float *row, size_t n);
+
 /// Widens `n` stored values of `dtype` to fp32 (exact).
 void kasane_widen(int level, int dtype, const void *src, size_t n, float *dst);
 

@@ -47,29 +47,3 @@ private func maximum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     while i < n { if p[i] > result { result = p[i] }; i += 1 }
     return result
 }
-
-/// log Σ exp(x) (NaN if any entry is NaN or +inf): the maximum is exact, every exponential is `exp8`'s (about 1 ulp
-/// of expf), and the lanes' sums go into a Double every 512 values. Greedy decoding with log-probs calls this once
-/// per generated or scored token over the whole vocabulary; glibc's scalar double `exp` took about 1 ms per
-/// 100k-entry row there, 20% of an evaluation's time.
-public func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Double {
-    let n = x.count
-    guard n > 0, let p = x.baseAddress else { return -.infinity }
-    let maxValue = maximum(p, n)
-    if maxValue == -Float.infinity { return -.infinity }
-    let m8 = SIMD8<Float>(repeating: maxValue)
-    var total = 0.0
-    var i = 0
-    let vectorEnd = n - n % 8
-    while i < vectorEnd {
-        var block = SIMD8<Float>(repeating: 0)
-        let blockEnd = min(vectorEnd, i + 512)
-        while i < blockEnd {
-            block += exp8(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - m8)
-            i += 8
-        }
-        total += Double(block.sum())
-    }
-    while i < n { total += Double(exp1(p[i] - maxValue)); i += 1 }
-    return Double(maxValue) + log(total)
-}
