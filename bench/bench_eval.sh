@@ -2,7 +2,8 @@
 # Wall time of `kasane eval` on ../shared/evalsets-real with a 150m-shaped random LLaMA:
 #   the default (prefix cache, --batch-size default) vs no-cache batch 1, vs no-cache at the default batch size (the
 #   prefix cache alone), and vs transformers `generate` one prompt at a time (bench/eval_transformers.py, llm-jp-eval's
-#   HF path). Prints ratios and how many predictions agree.
+#   HF path). Prints ratios and how many predictions agree. Kasane's default also scores every gold answer
+#   teacher-forced (log-probs), which transformers does not; the ratio against `--no-logprobs` compares the same work.
 # Env: MODEL (default /tmp/kasane-bench-150m, created if missing), MAX_SAMPLES per dataset (default 5),
 #      HF_MAX_SAMPLES (default = MAX_SAMPLES), THREADS for torch (default 2), SKIP_HF=1 to skip transformers.
 set -euo pipefail
@@ -44,11 +45,15 @@ if [ "${SKIP_HF:-0}" != 1 ]; then
   else
     t_fast_hf=$t_fast; cp -r "$OUT/fast" "$OUT/fast_hf"
   fi
+  t_nolp_hf=$(run $KASANE eval --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$HF_N" --no-logprobs --quiet --output "$OUT/nolp_hf")
   t_hf=$(run python3 bench/eval_transformers.py --model "$MODEL" --evalsets "$EVALSETS" --max-samples "$HF_N" --threads "$THREADS" --out "$OUT/hf.jsonl")
   printf "transformers generate, 1 by 1: wall %8.1f s  cpu %8.1f s (%s samples/dataset, %s torch threads)\n" \
     "$(wall "$t_hf")" "$(cpu "$t_hf")" "$HF_N" "$THREADS"
   printf "ratio transformers / kasane   : wall %8.2fx  cpu %8.2fx\n" "$(echo "$(wall "$t_hf") / $(wall "$t_fast_hf")" | bc -l)" \
     "$(echo "$(cpu "$t_hf") / $(cpu "$t_fast_hf")" | bc -l)"
+  printf "kasane --no-logprobs          : wall %8.1f s  cpu %8.1f s\n" "$(wall "$t_nolp_hf")" "$(cpu "$t_nolp_hf")"
+  printf "ratio transformers / kasane --no-logprobs (the same work): wall %8.2fx\n" \
+    "$(echo "$(wall "$t_hf") / $(wall "$t_nolp_hf")" | bc -l)"
   python3 - "$OUT/fast_hf/predictions.jsonl" "$OUT/hf.jsonl" <<'PY'
 import json, sys, unicodedata
 k = {(r["dataset"], r["index"]): r["generated"] for r in map(json.loads, open(sys.argv[1], encoding="utf-8"))}
