@@ -95,13 +95,10 @@ extension LlamaModel {
         }
         /// After a generated token: the slot goes on generating, turns to scoring, or is freed. `logSumExp` is the
         /// row's, when the caller has it already.
-        func afterToken(slot: Int, row: [Float], logSumExp known: Double? = nil) throws {
+        func afterToken(slot: Int, row: [Float], logSumExp sum: Double? = nil) throws {
             let token = argmax(row, limit: limit)
             work[slot]!.output.tokens.append(token)
-            if logprobs {
-                let sum = known ?? row.withUnsafeBufferPointer { logSumExp($0) }
-                work[slot]!.output.tokenLogprobs?.append(Double(row[token]) - sum)
-            }
+            if logprobs { work[slot]!.output.tokenLogprobs?.append(logSoftmax(row, at: token, logSumExp: sum)) }
             let w = work[slot]!
             let done = w.output.tokens.count >= w.request.maxNewTokens || eosTokenIds.contains(token)
                 || shouldStop(w.id, w.output.tokens)
@@ -174,10 +171,10 @@ extension LlamaModel {
                     let last = logits[row]
                     row += 1
                     // The prompt's last row predicts the first continuation token; keep only that log-prob.
-                    var sum: Double? = nil
+                    var sum: Double? = nil   // shared with the generated token's log-prob
                     if let first = w.request.continuation?.first {
-                        sum = last.withUnsafeBufferPointer { logSumExp($0) }
-                        work[slot]!.output.continuationLogprobs = [Double(last[first]) - sum!]
+                        sum = rowLogSumExp(last)
+                        work[slot]!.output.continuationLogprobs = [logSoftmax(last, at: first, logSumExp: sum)]
                     }
                     if w.request.maxNewTokens == 0 { try finishGeneration(slot: slot) }
                     else { try afterToken(slot: slot, row: last, logSumExp: sum) }

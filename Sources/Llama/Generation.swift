@@ -109,9 +109,14 @@ extension LlamaModel {
     }
 }
 
-/// log softmax(row)[index] over the whole row (`Linalg.logSumExp`, summed in Double).
-func logSoftmax(_ row: [Float], at index: Int) -> Double {
-    Double(row[index]) - row.withUnsafeBufferPointer { logSumExp($0) }
+/// log Σ exp over the whole row (`Linalg.logSumExp`, summed in Double).
+func rowLogSumExp(_ row: [Float]) -> Double {
+    row.withUnsafeBufferPointer { logSumExp($0) }
+}
+
+/// log softmax(row)[index] over the whole row; `logSumExp` is the row's `rowLogSumExp` when the caller has it.
+func logSoftmax(_ row: [Float], at index: Int, logSumExp sum: Double? = nil) -> Double {
+    Double(row[index]) - (sum ?? rowLogSumExp(row))
 }
 
 /// Index of the largest value among the first `limit` (the first one on ties, as torch.argmax).
