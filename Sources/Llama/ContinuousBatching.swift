@@ -93,9 +93,14 @@ extension LlamaModel {
                 return
             }
         }
-        /// After a generated token: the slot goes on generating, turns to scoring, or is freed. `logSumExp` is the
-        /// row's, when the caller has it already.
-        func afterToken(slot: Int, row: [Float], logSumExp sum: Double? = nil) throws {
+        /// After a generated token: the slot goes on generating, turns to scoring, or is freed. `fed` is the token
+        /// whose row this is (nil for a prompt's last row); `logSumExp` is the row's, when the caller has it already.
+        func afterToken(slot: Int, row: [Float], fed: Int? = nil, logSumExp known: Double? = nil) throws {
+            var sum = known
+            if let gold = continuationToken(scoredByRowOf: fed, slot: slot) {
+                sum = sum ?? rowLogSumExp(row)
+                work[slot]!.output.continuationLogprobs!.append(logSoftmax(row, at: gold, logSumExp: sum))
+            }
             let token = argmax(row, limit: limit)
             work[slot]!.output.tokens.append(token)
             if logprobs { work[slot]!.output.tokenLogprobs?.append(logSoftmax(row, at: token, logSumExp: sum)) }
@@ -104,11 +109,22 @@ extension LlamaModel {
                 || shouldStop(w.id, w.output.tokens)
             if done { try finishGeneration(slot: slot) } else { work[slot]!.phase = .generating(feed: token) }
         }
+        /// While the generation has followed the continuation, the row of the token it fed is also the
+        /// continuation's next row (the same bits as teacher forcing, every row coming out as if alone): the
+        /// continuation token that row scores, or nil.
+        func continuationToken(scoredByRowOf fed: Int?, slot: Int) -> Int? {
+            guard let fed, let w = work[slot], let c = w.request.continuation,
+                  let scored = w.output.continuationLogprobs?.count,
+                  scored == w.output.tokens.count, scored < c.count, c[scored - 1] == fed else { return nil }
+            return c[scored]
+        }
         func finishGeneration(slot: Int) throws {
             let w = work[slot]!
-            if let c = w.request.continuation, c.count > 1 {
-                cache.reset(sequence: slot, keeping: w.request.prompt.count)
-                work[slot]!.phase = .scoring(from: 0)
+            if let c = w.request.continuation, let scored = w.output.continuationLogprobs?.count, scored < c.count {
+                // Positions of the continuation's first scored - 1 tokens hold what teacher forcing would write:
+                // the generation fed those very tokens.
+                cache.reset(sequence: slot, keeping: w.request.prompt.count + scored - 1)
+                work[slot]!.phase = .scoring(from: scored - 1)
             } else {
                 try finish(slot: slot)
             }
@@ -178,8 +194,8 @@ extension LlamaModel {
                     }
                     if w.request.maxNewTokens == 0 { try finishGeneration(slot: slot) }
                     else { try afterToken(slot: slot, row: last, logSumExp: sum) }
-                case .generating:
-                    try afterToken(slot: slot, row: logits[row])
+                case .generating(let feed):
+                    try afterToken(slot: slot, row: logits[row], fed: feed)
                     row += 1
                 case .scoring:
                     let (from, count) = scored[slot]!

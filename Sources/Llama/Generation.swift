@@ -97,7 +97,9 @@ extension LlamaModel {
     /// As above, with log-probabilities: with `logprobs`, each generated id's; for every request with a
     /// continuation, its ids' teacher-forced ones. The continuation is scored after generation on the same KV slot
     /// (the prompt's positions are kept, the generated ones overwritten), so generation is exactly what it is
-    /// without scoring and the prompt is prefilled once. All requests share one batch (one KV slot each).
+    /// without scoring and the prompt is prefilled once. While the generated ids equal the continuation's first
+    /// ones, their rows give its log-probs (the same bits: every row comes out as if alone), and scoring starts
+    /// where they part. All requests share one batch (one KV slot each).
     public func generateGreedy(_ requests: [GreedyRequest], prefix: PrefixCache?, eosTokenIds: Set<Int>,
                                vocabularyLimit: Int? = nil, logprobs: Bool, stats: inout GenerationStats,
                                shouldStop: (_ request: Int, _ generated: [Int]) -> Bool) throws -> [GreedyOutput] {

@@ -81,6 +81,33 @@ import Testing
         }
     }
 
+    /// A continuation that starts as the greedy generation does gets the rows the generation computed for that
+    /// part, and only the rest is fed again: the log-probs equal pure teacher forcing, bit for bit.
+    @Test func continuationFollowingTheGenerationReusesItsRows() throws {
+        let model = try Fixtures.model("gqa-bf16-tied-5x")
+        let vocab = model.config.vocabSize
+        let prompt = Self.ids(12, seed: 90, vocab: vocab)
+        func run(_ r: GreedyRequest, _ stats: inout GenerationStats) throws -> GreedyOutput {
+            try model.generateGreedy([r], prefix: nil, eosTokenIds: [], logprobs: true, stats: &stats,
+                                     shouldStop: { _, _ in false })[0]
+        }
+        var stats = GenerationStats()
+        let greedy = try run(GreedyRequest(prompt: prompt, maxNewTokens: 6), &stats)
+        #expect(greedy.tokens.count == 6)
+        for shared in [0, 1, 3, 6] {
+            let other = shared < 6 ? (greedy.tokens[shared] + 1) % vocab : 5
+            let continuation = Array(greedy.tokens.prefix(shared)) + [other, 7, 2]
+            let teacherForced = try run(GreedyRequest(prompt: prompt, maxNewTokens: 0, continuation: continuation),
+                                        &stats).continuationLogprobs
+            var both = GenerationStats()
+            let output = try run(GreedyRequest(prompt: prompt, maxNewTokens: 6, continuation: continuation), &both)
+            #expect(output.tokens == greedy.tokens && output.tokenLogprobs == greedy.tokenLogprobs)
+            #expect(output.continuationLogprobs == teacherForced, "\(shared) shared tokens")
+            // The generation fed 5 of its 6 tokens: that many continuation rows at most come from it.
+            #expect(both.scoredTokens == continuation.count - 1 - min(shared, 5), "\(shared) shared tokens")
+        }
+    }
+
     /// A slot's buffer grows to the longest request it has served, holding only positions after the prefix.
     @Test func slotsGrowToTheirRequests() throws {
         let model = try Fixtures.model("mha-f32-untied-4x")
