@@ -4,23 +4,18 @@
 #include <string.h>
 #include "CKernels.h"
 #include "vector_exp.h"
+#include "vector_max.h"
 #include "vector_variants.h"
 
 // One row in place: x[t] = e^(scale·x[t] − scale·max) / Σ, every value through the same vector lanes whatever its
 // place (the tail too), the lanes' sums added in a fixed order.
 #define DEFINE_CAUSAL_SOFTMAX(NAME)                                                                             \
     DEFINE_VECTOR_EXP(NAME)                                                                                     \
+    DEFINE_VECTOR_MAX(NAME)                                                                                     \
     static void NAME##_row(float *x, size_t n, float scale) {                                                   \
-        f16 lanes = (f16)(-INFINITY);                                                                           \
-        size_t i = 0;                                                                                           \
-        for (; i + 16 <= n; i += 16) {                                                                          \
-            f16 v;                                                                                              \
-            memcpy(&v, x + i, sizeof v);                                                                        \
-            lanes = __builtin_elementwise_max(lanes, v); /* NaNs are skipped, as Linalg's softmax does */       \
-        }                                                                                                       \
-        float m = -INFINITY;                                                                                    \
-        for (int l = 0; l < 16; l++) m = lanes[l] > m ? lanes[l] : m;                                           \
-        for (size_t t = i; t < n; t++) m = x[t] > m ? x[t] : m;                                                 \
+        int nan; /* unused: NaNs are skipped, as Linalg's softmax does */                                       \
+        float m = NAME##_max(x, n, &nan);                                                                       \
+        size_t i;                                                                                               \
         if (m == -INFINITY) { /* every score masked: a uniform row rather than NaN */                          \
             for (size_t t = 0; t < n; t++) x[t] = 1.0f / (float)n;                                              \
             return;                                                                                             \

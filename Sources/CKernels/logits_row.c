@@ -5,33 +5,12 @@
 #include <string.h>
 #include "CKernels.h"
 #include "vector_exp.h"
+#include "vector_max.h"
 #include "vector_variants.h"
-
-// The largest of row[0..<n] (NaNs skipped, -inf when all are); *nan set when any is NaN.
-#define DEFINE_ROW_MAX(NAME)                                                                                    \
-    static inline __attribute__((always_inline)) float NAME##_max(const float *row, size_t n, int *nan) {       \
-        f16 lanes = (f16)(-INFINITY);                                                                           \
-        i16 nans = (i16)0;                                                                                      \
-        size_t i = 0;                                                                                           \
-        for (; i + 16 <= n; i += 16) {                                                                          \
-            f16 v;                                                                                              \
-            memcpy(&v, row + i, sizeof v);                                                                      \
-            lanes = __builtin_elementwise_max(lanes, v);                                                        \
-            nans |= v != v;                                                                                     \
-        }                                                                                                       \
-        float m = -INFINITY;                                                                                    \
-        for (int l = 0; l < 16; l++) m = lanes[l] > m ? lanes[l] : m;                                           \
-        *nan = __builtin_reduce_or(nans) != 0;                                                                  \
-        for (; i < n; i++) {                                                                                    \
-            m = row[i] > m ? row[i] : m;                                                                        \
-            *nan |= row[i] != row[i];                                                                           \
-        }                                                                                                       \
-        return m;                                                                                               \
-    }
 
 // The first index of the largest entry (as a scan from row[0] keeping the first of equal values).
 #define DEFINE_ARGMAX(NAME)                                                                                     \
-    DEFINE_ROW_MAX(NAME)                                                                                        \
+    DEFINE_VECTOR_MAX(NAME)                                                                                     \
     static size_t NAME(const float *row, size_t n) {                                                            \
         if (n == 0 || row[0] != row[0]) return 0; /* a scan from row[0] keeps a NaN first entry */              \
         int nan;                                                                                                \
@@ -51,7 +30,7 @@
 // lanes whatever its place.
 #define DEFINE_LOG_SUM_EXP(NAME)                                                                                \
     DEFINE_VECTOR_EXP(NAME)                                                                                     \
-    DEFINE_ROW_MAX(NAME)                                                                                        \
+    DEFINE_VECTOR_MAX(NAME)                                                                                     \
     static double NAME(const float *row, size_t n) {                                                            \
         int nan;                                                                                                \
         float m = NAME##_max(row, n, &nan);                                                                     \
