@@ -37,7 +37,7 @@ static inline float kasane_avx2_hsum(__m256 v) {
 #include "sequential_gemm_template.h"
 
 DEFINE_VARIANT(2, 4)
-DEFINE_SEQUENTIAL_GEMM(2, 4, 8)  // 8 accumulators, 4 vectors of b and a broadcast
+DEFINE_SEQUENTIAL_GEMM(2, 4, 1, 8, 8)  // 8 accumulators, 4 vectors of b and a broadcast
 
 #pragma clang attribute pop
 #endif

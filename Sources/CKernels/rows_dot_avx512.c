@@ -55,7 +55,7 @@ static inline void kasane_avx512_hsum16(const __m512 *v, float *out) {
 #include "sequential_gemm_template.h"
 
 DEFINE_VARIANT(4, 4)
-DEFINE_SEQUENTIAL_GEMM(6, 4, 8)  // 24 accumulators, 4 vectors of b and a broadcast
+DEFINE_SEQUENTIAL_GEMM(6, 4, 2, 8, 8)  // 24 accumulators: 4 vectors of b and 6 broadcasts; the rest 2 rows x 8
 
 #pragma clang attribute pop
 #endif

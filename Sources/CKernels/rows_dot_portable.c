@@ -69,4 +69,4 @@ static inline float kasane_v8_hsum(kasane_vec8 v) {
 #include "sequential_gemm_template.h"
 
 DEFINE_VARIANT(2, 4)
-DEFINE_SEQUENTIAL_GEMM(2, 4, 4)
+DEFINE_SEQUENTIAL_GEMM(2, 4, 1, 4, 4)

@@ -37,36 +37,41 @@
             }                                                                                               \
     }
 
-// NA rows over all n columns: tiles of ND vectors, then of 4, 2 and 1, the last one partial.
-#define DEFINE_SEQ_ROWS(NA, ND)                                                                             \
-    DEFINE_SEQ_TILE(seq_tile_##NA##_wide, NA, ND)                                                           \
-    DEFINE_SEQ_TILE(seq_tile_##NA##_4, NA, 4)                                                               \
-    DEFINE_SEQ_TILE(seq_tile_##NA##_2, NA, 2)                                                               \
-    DEFINE_SEQ_TILE(seq_tile_##NA##_1, NA, 1)                                                               \
-    static void KSNAME(seq_rows_##NA)(const float *a, size_t lda, const float *b, size_t ldb, size_t k,     \
-                                      size_t n, float *c, size_t ldc, int accumulate) {                     \
+// NA rows over all n columns, as KSNAME(seq_rows_NAME): tiles of ND vectors, then of 4, 2 and 1, the last one partial.
+#define DEFINE_SEQ_ROWS(NAME, NA, ND)                                                                       \
+    DEFINE_SEQ_TILE(seq_tile_##NAME##_wide, NA, ND)                                                         \
+    DEFINE_SEQ_TILE(seq_tile_##NAME##_4, NA, 4)                                                             \
+    DEFINE_SEQ_TILE(seq_tile_##NAME##_2, NA, 2)                                                             \
+    DEFINE_SEQ_TILE(seq_tile_##NAME##_1, NA, 1)                                                             \
+    static void KSNAME(seq_rows_##NAME)(const float *a, size_t lda, const float *b, size_t ldb, size_t k,   \
+                                        size_t n, float *c, size_t ldc, int accumulate) {                   \
         size_t j = 0;                                                                                       \
         for (; j + ND * V <= n; j += ND * V)                                                                \
-            KSNAME(seq_tile_##NA##_wide)(a, lda, b + j, ldb, k, c + j, ldc, V, accumulate);                 \
+            KSNAME(seq_tile_##NAME##_wide)(a, lda, b + j, ldb, k, c + j, ldc, V, accumulate);               \
         for (; j + 4 * V <= n; j += 4 * V)                                                                  \
-            KSNAME(seq_tile_##NA##_4)(a, lda, b + j, ldb, k, c + j, ldc, V, accumulate);                    \
+            KSNAME(seq_tile_##NAME##_4)(a, lda, b + j, ldb, k, c + j, ldc, V, accumulate);                  \
         for (; j + 2 * V <= n; j += 2 * V)                                                                  \
-            KSNAME(seq_tile_##NA##_2)(a, lda, b + j, ldb, k, c + j, ldc, V, accumulate);                    \
+            KSNAME(seq_tile_##NAME##_2)(a, lda, b + j, ldb, k, c + j, ldc, V, accumulate);                  \
         for (; j < n; j += V)                                                                               \
-            KSNAME(seq_tile_##NA##_1)(a, lda, b + j, ldb, k, c + j, ldc, n - j < V ? (int)(n - j) : V,      \
-                                      accumulate);                                                          \
+            KSNAME(seq_tile_##NAME##_1)(a, lda, b + j, ldb, k, c + j, ldc, n - j < V ? (int)(n - j) : V,    \
+                                        accumulate);                                                        \
     }
 
-// Every row of a: tiles of NA rows against ND vectors, then single rows against ND1 vectors (as many
-// independent chains as the NA-row tiles have, so a lone decoding row is not held up by FMA latency).
-#define DEFINE_SEQUENTIAL_GEMM(NA, ND, ND1)                                                                 \
-    DEFINE_SEQ_ROWS(NA, ND)                                                                                 \
-    DEFINE_SEQ_ROWS(1, ND1)                                                                                 \
+// Every row of a: tiles of NA rows against ND vectors; the rest in tiles of NB rows against NDB vectors (a block's
+// last few rows, a few decoding rows: without them, up to NA - 1 rows would each reread all of b alone); then single
+// rows against ND1 vectors, as many independent chains as the larger tiles have, so a lone decoding row is not held
+// up by FMA latency. NB = 1 leaves the single-row loop nothing to do.
+#define DEFINE_SEQUENTIAL_GEMM(NA, ND, NB, NDB, ND1)                                                        \
+    DEFINE_SEQ_ROWS(full, NA, ND)                                                                           \
+    DEFINE_SEQ_ROWS(rest, NB, NDB)                                                                          \
+    DEFINE_SEQ_ROWS(single, 1, ND1)                                                                         \
     void KSNAME(sequential_gemm)(const float *a, size_t lda, size_t m, const float *b, size_t ldb, size_t k, \
                                  size_t n, float *c, size_t ldc, int accumulate) {                          \
         size_t i = 0;                                                                                       \
         for (; i + NA <= m; i += NA)                                                                        \
-            KSNAME(seq_rows_##NA)(a + i * lda, lda, b, ldb, k, n, c + i * ldc, ldc, accumulate);            \
+            KSNAME(seq_rows_full)(a + i * lda, lda, b, ldb, k, n, c + i * ldc, ldc, accumulate);            \
+        for (; i + NB <= m; i += NB)                                                                        \
+            KSNAME(seq_rows_rest)(a + i * lda, lda, b, ldb, k, n, c + i * ldc, ldc, accumulate);            \
         for (; i < m; i++)                                                                                  \
-            KSNAME(seq_rows_1)(a + i * lda, lda, b, ldb, k, n, c + i * ldc, ldc, accumulate);               \
+            KSNAME(seq_rows_single)(a + i * lda, lda, b, ldb, k, n, c + i * ldc, ldc, accumulate);          \
     }
