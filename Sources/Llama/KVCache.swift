@@ -51,6 +51,18 @@ public final class KVCache: @unchecked Sendable {
     /// Positions of `sequence` read from a shared prefix (0 without one).
     public func sharedLength(_ sequence: Int) -> Int { shared[sequence]?.count ?? 0 }
 
+    /// What identifies a shared prefix: sequences with equal keys read the same positions of the same cache.
+    struct SharedPrefixKey: Hashable {
+        let cache: ObjectIdentifier
+        let sequence: Int
+        let count: Int
+    }
+
+    /// The shared prefix `sequence` starts from, if any.
+    func sharedPrefixKey(_ sequence: Int) -> SharedPrefixKey? {
+        shared[sequence].map { SharedPrefixKey(cache: ObjectIdentifier($0.cache), sequence: $0.sequence, count: $0.count) }
+    }
+
     /// Positions of `sequence` held in its own buffer.
     func ownLength(_ sequence: Int) -> Int { lengths[sequence] - sharedLength(sequence) }
 

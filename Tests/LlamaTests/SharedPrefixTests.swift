@@ -44,6 +44,37 @@ import Testing
         #expect(cache.byteCount == suffixes.count * own * cache.bytesPerPosition)
     }
 
+    /// Short pieces of many sequences (suffixes under 16 rows, decoding steps) share attention blocks by prefix: 7
+    /// sequences on one prefix (more rows than one block takes), 3 on another, 2 with none, fed together. Every
+    /// logits row is bit-identical to its sequence fed alone.
+    @Test(arguments: ["mha-f32-untied-4x", "gqa-bf16-tied-5x"])
+    func piecesGroupedByPrefixEqualEachAlone(model name: String) throws {
+        let model = try Fixtures.model(name)
+        let vocab = model.config.vocabSize
+        let prefixes = [try PrefixCache(model: model, tokens: Self.ids(37, seed: 1, vocab: vocab)),
+                        try PrefixCache(model: model, tokens: Self.ids(21, seed: 2, vocab: vocab))]
+        let prefixOf: [Int?] = [0, 1, 0, 0, nil, 1, 0, 0, 1, nil, 0, 0]
+        let steps: [[[Int]]] = [prefixOf.indices.map { Self.ids(15 - $0 % 5, seed: 10 + $0, vocab: vocab) }]
+            + (0..<3).map { k in prefixOf.indices.map { Self.ids(1, seed: 100 * k + $0, vocab: vocab) } }
+        let own = 40
+        func attach(_ cache: KVCache, slot: Int, sequence s: Int) {
+            guard let p = prefixOf[s] else { return }
+            cache.share(prefixOf: prefixes[p].cache, sequence: 0, count: prefixes[p].tokens.count, into: slot)
+        }
+        let alone: [[[[Float]]]] = try prefixOf.indices.map { s in  // [sequence][step] -> rows
+            let cache = model.makeCache(batch: 1, capacity: own)
+            attach(cache, slot: 0, sequence: s)
+            return try steps.map { try model.forward([SequenceChunk(sequence: 0, tokens: $0[s])], cache: cache, logits: .all) }
+        }
+        let cache = model.makeCache(batch: prefixOf.count, capacity: own)
+        for s in prefixOf.indices { attach(cache, slot: s, sequence: s) }
+        for (k, step) in steps.enumerated() {
+            let together = try model.forward(step.indices.map { SequenceChunk(sequence: $0, tokens: step[$0]) },
+                                              cache: cache, logits: .all)
+            #expect(together == prefixOf.indices.flatMap { alone[$0][k] }, "\(name): step \(k)")
+        }
+    }
+
     /// The slot holds its own positions only; the shared ones are the prefix cache's memory, not a copy.
     @Test func slotHoldsNoCopyOfThePrefix() throws {
         let model = try Fixtures.model("gqa-bf16-tied-5x")
