@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
@@ -28,7 +29,8 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["JSON", "Linalg"]),
         .target(name: "Tokenizers", dependencies: ["JSON"]),
         .target(name: "Llama", dependencies: ["JSON", "Linalg", "SafeTensors"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["CMeCab", "JSON", "Linalg", "Llama", "Tokenizers"]),
+        .target(name: "Evaluation", dependencies: ["CMeCab", "JSON", "Linalg", "Llama", "Tokenizers",
+                                                 .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Trajectory", dependencies: ["CSQLite", "Comet", "Evaluation", "JSON", "Linalg", "Llama", "SafeTensors", "Tokenizers"]),
         // Reads torch.save zip checkpoints through an unpickler that never runs code.
         .target(name: "TorchCheckpoint", dependencies: ["Linalg"]),
