@@ -7,6 +7,7 @@ private let okEntry = #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
 
 @Test func truncatedFiles() throws {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let original = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/mixed.safetensors"))
     let cut = dir + "/cut.safetensors"
     _ = FileManager.default.createFile(atPath: cut, contents: original.prefix(original.count - 1))
@@ -24,12 +25,15 @@ private let okEntry = #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
 }
 
 @Test func headerLengthTooBig() {
-    let p = writeRaw(scratchDirectory() + "/big.safetensors", header: "{}", dataBytes: 0, declaredLength: 100_000_001)
+    let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let p = writeRaw(dir + "/big.safetensors", header: "{}", dataBytes: 0, declaredLength: 100_000_001)
     expectError(["big.safetensors", "header length", "100000001"]) { _ = try SafeTensorsFile(path: p) }
 }
 
 @Test func invalidJSON() {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let cases: [(String, String)] = [
         ("{\(okEntry)", "invalid JSON"),
         ("{\(okEntry)}x", "after the JSON value"),
@@ -53,6 +57,7 @@ private let okEntry = #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
 
 @Test func offsetProblems() {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let outOfRange = writeRaw(dir + "/range.safetensors",
                               header: #"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, dataBytes: 8)
     expectError(["range.safetensors", "tensor 'a' data_offsets", "runs past the end"]) { _ = try SafeTensorsFile(path: outOfRange) }
@@ -73,6 +78,7 @@ private let okEntry = #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
 
 @Test func dtypeAndShapeProblems() {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let unknown = writeRaw(dir + "/unknown.safetensors",
                            header: #"{"w":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 8)
     expectError(["unknown.safetensors", "tensor 'w'", "unknown dtype 'Q7'"]) { _ = try SafeTensorsFile(path: unknown) }
@@ -89,17 +95,21 @@ private let okEntry = #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
 @Test func shardIndexProblems() throws {
     let shardsDir = fixtures + "/sharded"
     let index = try String(contentsOfFile: shardsDir + "/model.safetensors.index.json", encoding: .utf8)
+    // Every variant is a subfolder of one scratch folder, removed once the test is done with them all.
+    let scratch = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
     func variant(_ name: String, _ transform: (String) -> String) throws -> String {
-        let dir = scratchDirectory(name)
+        let dir = scratch + "/" + name
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
         for f in try FileManager.default.contentsOfDirectory(atPath: shardsDir) where f.hasSuffix(".safetensors") {
             try FileManager.default.copyItem(atPath: shardsDir + "/" + f, toPath: dir + "/" + f)
         }
         try transform(index).write(toFile: dir + "/model.safetensors.index.json", atomically: true, encoding: .utf8)
         return dir
     }
-    for (bad, fragment) in [("../model-00001-of-00002.safetensors", "'..'"), ("/etc/model-00001-of-00002.safetensors", "absolute"),
-                            ("sub/model-00001-of-00002.safetensors", "path separator"), ("..", "'..'")] {
-        let dir = try variant("shard\(fragment.count)") { $0.replacingOccurrences(of: "\"model-00001-of-00002.safetensors\"", with: "\"\(bad)\"") }
+    for (i, (bad, fragment)) in [("../model-00001-of-00002.safetensors", "'..'"), ("/etc/model-00001-of-00002.safetensors", "absolute"),
+                                 ("sub/model-00001-of-00002.safetensors", "path separator"), ("..", "'..'")].enumerated() {
+        let dir = try variant("shard\(i)") { $0.replacingOccurrences(of: "\"model-00001-of-00002.safetensors\"", with: "\"\(bad)\"") }
         expectError(["model.safetensors.index.json", "weight_map.", "shard name"]) { _ = try WeightStore(directory: dir) }
         expectError([fragment]) { _ = try WeightStore(directory: dir) }
     }

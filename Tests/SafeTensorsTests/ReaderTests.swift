@@ -31,6 +31,7 @@ import TestSupport
 
 @Test func weightStoreOverSingleFile() throws {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.copyItem(atPath: fixtures + "/mixed.safetensors", toPath: dir + "/model.safetensors")
     let store = try WeightStore(directory: dir)
     let golden = try loadGolden()
@@ -45,6 +46,7 @@ import TestSupport
 
 @Test func largeTensorsConvertInParallelCorrectly() throws {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let n = 3 << 20 + 5
     let values = (0..<n).map { Float($0 % 256 - 128) * 0.125 }   // all exact in bf16 (8 significant bits)
     try SafeTensorsWriter.write(path: dir + "/big.safetensors",

@@ -5,7 +5,7 @@ import TestSupport
 
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
-/// A fresh empty folder for one test.
+/// A fresh empty folder for one test; the caller removes it (a `defer` right after this call).
 func scratchDirectory(_ name: String = #function) -> String {
     let clean = name.filter { $0.isLetter || $0.isNumber }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-st-\(clean)-\(UUID().uuidString)").path

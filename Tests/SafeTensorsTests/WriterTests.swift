@@ -6,6 +6,7 @@ import TestSupport
 @Test func writerMatchesPythonLibraryByteForByte() throws {
     let golden = try loadGolden()
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/kasane-mixed.safetensors"
     // Declared and appended in an order different from the layout order, to show the layout is the writer's.
     let tensors = golden.tensors.reversed()
@@ -33,6 +34,7 @@ import TestSupport
 
 @Test func roundTripsEveryDType() throws {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     var rng = SystemRandomNumberGenerator()
     let values = (0..<1000).map { _ in Float.random(in: -3...3, using: &rng) }
     let path = dir + "/rt.safetensors"
@@ -59,6 +61,7 @@ import TestSupport
 
 @Test func unfinishedWriterLeavesNothingBehind() throws {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/partial.safetensors"
     do {
         var writer = try SafeTensorsWriter(path: path, tensors: [
@@ -79,6 +82,7 @@ import TestSupport
 
 @Test func writerReplacesExistingFileAtomically() throws {
     let dir = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/model.safetensors"
     try SafeTensorsWriter.write(path: path, tensors: [(TensorInfo(name: "x", dtype: .f32, shape: [1]), [1])])
     var writer = try SafeTensorsWriter(path: path, tensors: [TensorInfo(name: "x", dtype: .f32, shape: [1])], metadata: [:])
