@@ -27,7 +27,7 @@ import Testing
     /// adds transformers' logits; not part of the normal test run.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["KASANE_WRITE_TRAINER_FIXTURE"] != nil))
     func writeFixtureCheckpoint() throws {
-        let dir = TrainerFixtures.temporaryDirectory("fixture")
+        let dir = TestSupport.temporaryDirectory("fixture")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let corpusPath = try TrainerFixtures.writeCorpus(dir, documents: TrainerFixtures.sentences)
         let tok = ByteTokenizer()
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func writtenCheckpointHasEveryFileAndNoTemporaryFolder() throws {
-        let dir = TrainerFixtures.temporaryDirectory("write")
+        let dir = TestSupport.temporaryDirectory("write")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tokFile = dir + "/tokenizer.json"
         try Data("{}".utf8).write(to: URL(fileURLWithPath: tokFile))

@@ -9,7 +9,7 @@ import Testing
         .appendingPathComponent("Fixtures/pretrain").path
 
     @Test func recipeScheduleWritesDenseCheckpointsWithTokenizerFiles() throws {
-        let out = TrainerFixtures.temporaryDirectory("job")
+        let out = TestSupport.temporaryDirectory("job")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let job = try PretrainJob(recipePath: Self.fixture + "/recipe.json", overrides: .init(), outputDirectory: out)
         #expect(job.config.vocabSize == 448)          // 413 pieces, rounded up to a multiple of 64
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func commandLineOverridesReplaceRecipeValues() throws {
-        let out = TrainerFixtures.temporaryDirectory("override")
+        let out = TestSupport.temporaryDirectory("override")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let job = try PretrainJob(recipePath: Self.fixture + "/recipe.json",
                                   overrides: .init(steps: 9, saveEvery: 4, seed: 77, dataSeed: 78), outputDirectory: out)
@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func badRecipesNameTheField() throws {
-        let dir = TrainerFixtures.temporaryDirectory("badrecipe")
+        let dir = TestSupport.temporaryDirectory("badrecipe")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let good = try #require(try JSONSerialization.jsonObject(
             with: try Data(contentsOf: URL(fileURLWithPath: Self.fixture + "/recipe.json"))) as? [String: Any])

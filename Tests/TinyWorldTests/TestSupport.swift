@@ -20,6 +20,7 @@ enum TestSupport {
         do { return try WorldGenerator.build() } catch { fatalError("tiny world does not build: \(error)") }
     }()
 
+    /// A fresh empty folder; the caller removes it (a `defer` right after this call).
     static func temporaryDirectory(_ label: String) -> String {
         let path = NSTemporaryDirectory() + "tinyworld-\(label)-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -9,6 +9,7 @@ import Tokenizers
 
     static let loaded: Tokenizer = {
         let dir = TestSupport.temporaryDirectory("roundtrip")
+        defer { try? FileManager.default.removeItem(atPath: dir) }   // the tokenizer is read whole by load
         do {
             try TokenizerFiles.write(TokenizerBuilderTests.model, to: dir)
             return try Tokenizer.load(path: dir)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct TrainerLoopTests {
     @Test func lossDecreasesOnRepeatedCorpus() throws {
-        let dir = TrainerFixtures.temporaryDirectory("loss")
+        let dir = TestSupport.temporaryDirectory("loss")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let corpusPath = try TrainerFixtures.writeCorpus(dir, documents: Array(repeating: TrainerFixtures.sentences, count: 4).flatMap { $0 })
         let tok = ByteTokenizer()

@@ -15,14 +15,6 @@ enum TrainerFixtures {
         "Hana reads a book every morning.", "花子は毎朝本を読みます。", "Two plus three is five.",
     ]
 
-    static func temporaryDirectory(_ name: String) -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kasane-trainer-\(name)-\(ProcessInfo.processInfo.processIdentifier)").path
-        try? FileManager.default.removeItem(atPath: path)
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// A recipe for a small model on `corpus`, paths absolute.
     static func recipe(corpus: String, tokenizer: String, steps: Int, seqLen: Int = 32, batch: Int = 8,
                        lr: Float = 1e-2, saveEvery: Int = 1000) -> TrainingRecipe {
