@@ -16,43 +16,48 @@ enum KasaneBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// A started `kasane` and its stderr.
+    struct Started {
+        let process: Process
+        fileprivate let stderr: FileHandle
+        /// What the process wrote to stderr (after it exited).
+        func errors() -> String {
+            try? stderr.seek(toOffset: 0)
+            return String(decoding: (try? stderr.readToEnd()) ?? Data(), as: UTF8.self)
+        }
+    }
+
     /// `environment` adds to (or overrides) the inherited variables.
-    static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
+    static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Started {
         guard let path else { throw TrajectoryError.output(path: "kasane", reason: "executable not found next to the tests") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        // stderr to a file beside the store, so a failing run explains itself (see `errors`).
+        // stderr to a file, so a failing run explains itself (see `errors`); unlinked once open, so nothing is left
+        // in /tmp whether or not anyone reads it, even if the test crashes.
         let log = NSTemporaryDirectory() + "kasane-e2e-stderr-\(UUID().uuidString).txt"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        stderrFiles[ObjectIdentifier(process)] = log
+        guard FileManager.default.createFile(atPath: log, contents: nil), let stderr = FileHandle(forUpdatingAtPath: log) else {
+            throw TrajectoryError.output(path: log, reason: "cannot create the stderr file")
+        }
+        unlink(log)
+        process.standardError = stderr
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
-        return process
-    }
-
-    nonisolated(unsafe) static var stderrFiles: [ObjectIdentifier: String] = [:]
-
-    /// What the process wrote to stderr (after it exited).
-    static func errors(_ process: Process) -> String {
-        guard let path = stderrFiles[ObjectIdentifier(process)] else { return "" }
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return Started(process: process, stderr: stderr)
     }
 
     /// Runs to completion; records the stderr of a failing run as a test issue.
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Int32 {
-        let process = try start(arguments, environment: environment)
-        process.waitUntilExit()
-        let text = errors(process)
-        if process.terminationStatus != 0 { Issue.record("kasane \(arguments.first ?? "") failed: \(text)") }
-        return process.terminationStatus
+        let started = try start(arguments, environment: environment)
+        started.process.waitUntilExit()
+        let status = started.process.terminationStatus
+        if status != 0 { Issue.record("kasane \(arguments.first ?? "") failed: \(started.errors())") }
+        return status
     }
 }
 
@@ -63,8 +68,13 @@ struct TinyRun {
     init() throws {
         dir = try TempDir("kasane-e2e")
         checkpoints = dir.file("run")
-        for (k, step) in [100, 200, 300].enumerated() {
-            try TinyCheckpoints.write((checkpoints as NSString).appendingPathComponent("checkpoint-\(step)"), seed: UInt64(k + 1))
+        do {
+            for (k, step) in [100, 200, 300].enumerated() {
+                try TinyCheckpoints.write((checkpoints as NSString).appendingPathComponent("checkpoint-\(step)"), seed: UInt64(k + 1))
+            }
+        } catch {
+            dir.cleanup()   // the caller's defer is not set up yet
+            throw error
         }
     }
 
@@ -95,14 +105,13 @@ func killedRunResumesToTheRowsOfAnUninterruptedRun() throws {
     var interrupted = false
     for threshold in [8, 4, 1] {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: killed + suffix) }
-        let process = try KasaneBinary.start(run.arguments(db: killed))
+        let process = try KasaneBinary.start(run.arguments(db: killed)).process
         while process.isRunning {
             if try predictionRows(killed) >= threshold { break }
             usleep(1_000)
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        _ = KasaneBinary.errors(process)
         let afterKill = try predictionRows(killed)
         if process.terminationReason == .uncaughtSignal && afterKill < 36 {
             #expect(afterKill >= threshold)
@@ -123,9 +132,9 @@ func twoProcessesWriteOneStoreAtOnce() throws {
     let shared = run.dir.file("shared.sqlite")
     let a = try KasaneBinary.start(run.arguments(db: shared, extra: ["--steps", "100:200"]))
     let b = try KasaneBinary.start(run.arguments(db: shared, extra: ["--steps", "300:300"]))
-    a.waitUntilExit(); b.waitUntilExit()
-    #expect(a.terminationStatus == 0, "\(KasaneBinary.errors(a))")
-    #expect(b.terminationStatus == 0, "\(KasaneBinary.errors(b))")
+    a.process.waitUntilExit(); b.process.waitUntilExit()
+    #expect(a.process.terminationStatus == 0, "\(a.errors())")
+    #expect(b.process.terminationStatus == 0, "\(b.errors())")
     #expect(try dumpRun(try ResultStore(path: shared, readOnly: true)) == (try dumpRun(try ResultStore(path: reference, readOnly: true))))
 }
 
