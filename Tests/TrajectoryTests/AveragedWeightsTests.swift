@@ -29,8 +29,8 @@ import Testing
     @Test func averagedModelLoadsInLlamaModel() throws {
         let source = FixturePaths.testsDir.deletingLastPathComponent()
             .appendingPathComponent("LlamaTests/Fixtures/gqa-bf16-tied-5x")
-        let run = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-avgw-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: run) }
+        let tmp = try TempDir("kasane-avgw"); defer { tmp.cleanup() }
+        let run = URL(fileURLWithPath: tmp.file("run"))
         var checkpoints: [Checkpoint] = []
         for step in [1, 2, 3] {
             let folder = run.appendingPathComponent("checkpoint-\(step)")

@@ -15,13 +15,9 @@ import Testing
         }
     }
 
-    func temporaryFolder() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kasane-avg-\(UUID().uuidString)")
-    }
-
     @Test func writtenCheckpointsMatchTheExactAverages() throws {
-        let out = temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: out) }
+        let tmp = try TempDir("kasane-avg"); defer { tmp.cleanup() }
+        let out = URL(fileURLWithPath: tmp.file("out"))
         // As `kasane average` makes it: from the run folder.
         let run = FixturePaths.averaging.appendingPathComponent("run").path
         let averaging = try CheckpointAveraging(run: run, window: CheckpointWindow(size: 3))
@@ -53,8 +49,8 @@ import Testing
     }
 
     @Test func f32OutputAndInMemoryAverageAgreeWithTheFixture() throws {
-        let out = temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: out) }
+        let tmp = try TempDir("kasane-avg"); defer { tmp.cleanup() }
+        let out = URL(fileURLWithPath: tmp.file("out"))
         let averaging = CheckpointAveraging(checkpoints: inputs, window: CheckpointWindow(size: 2, alignment: .centred),
                                             dtype: .f32)
         let folders = try averaging.write(at: [40], output: out.path).folders
@@ -83,8 +79,8 @@ import Testing
     }
 
     @Test func configMismatchNamesTheField() throws {
-        let run = temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: run) }
+        let tmp = try TempDir("kasane-avg"); defer { tmp.cleanup() }
+        let run = URL(fileURLWithPath: tmp.file("run"))
         var copies: [Checkpoint] = []
         for input in inputs {
             let dest = run.appendingPathComponent("checkpoint-\(input.step)")

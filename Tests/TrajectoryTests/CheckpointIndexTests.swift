@@ -90,12 +90,9 @@ private func run(_ steps: [Int]) -> [Checkpoint] {
     for bad in ["0", "1.5", "abc", "", "-0.2", "2/1", "0.2.1"] {
         #expect(throws: TrajectoryError.self, "\(bad)") { try LastFraction(parsing: bad) }
     }
-    let index = try CheckpointIndex(path: try {
-        let dir = try TempDir()
-        for s in [10, 20, 30, 40, 50] { try FileManager.default.createDirectory(atPath: dir.file("step\(s)"), withIntermediateDirectories: true) }
-        return dir.path
-    }())
-    defer { try? FileManager.default.removeItem(atPath: index.source) }
+    let dir = try TempDir(); defer { dir.cleanup() }
+    for s in [10, 20, 30, 40, 50] { try FileManager.default.createDirectory(atPath: dir.file("step\(s)"), withIntermediateDirectories: true) }
+    let index = try CheckpointIndex(path: dir.path)
     #expect(try index.select(steps: StepRange(parsing: "20:50"), lastFraction: LastFraction(parsing: "0.5")).map(\.step) == [40, 50])
     #expect(throws: TrajectoryError.self) { try index.select(steps: StepRange(parsing: "60:70")) }
 }

@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func writesEveryFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-report-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try TempDir("kasane-report"); defer { tmp.cleanup() }
+        let dir = URL(fileURLWithPath: tmp.file("report"))
         let files = try ReportWriter.write(try Self.input(), to: dir.path)
         let names = files.map { String($0.dropFirst(dir.path.count + 1)) }
         #expect(names.filter { !$0.hasPrefix("figures/") }.sorted()
@@ -71,8 +71,8 @@ import Testing
             Issue.record("SKIPPED: chromium is not installed (apt-get install chromium); the HTML report was not rendered")
             return
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-report-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try TempDir("kasane-report"); defer { tmp.cleanup() }
+        let dir = URL(fileURLWithPath: tmp.file("report"))
         let input = try Self.input()
         try ReportWriter.write(input, to: dir.path)
         let page = dir.appendingPathComponent("report.html")

@@ -48,8 +48,8 @@ import Testing
     }
 
     @Test func ensembleEntriesAreStoredAndReadBack() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-\(UUID().uuidString).sqlite").path
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let dir = try TempDir(); defer { dir.cleanup() }   // the store, -wal and -shm
+        let path = dir.file("store.sqlite")
         let (store, run) = try Self.makeStore(path)
         if let keep = ProcessInfo.processInfo.environment["KASANE_KEEP_STORE"] {  // for trying the CLI by hand
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {

@@ -2,7 +2,7 @@ import Evaluation
 import Foundation
 @testable import Trajectory
 
-/// A fresh temporary folder per test, removed by the caller with `cleanup()`.
+/// A fresh temporary folder per test; the caller removes it with `defer { dir.cleanup() }` right after creating it.
 struct TempDir {
     let path: String
     init(_ label: String = "kasane-test") throws {
