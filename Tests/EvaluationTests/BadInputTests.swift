@@ -6,19 +6,18 @@ import Testing
 struct BadInputTests {
     let good = #"{"instruction": "i", "output_length": 3, "metrics": ["exact_match"], "few_shots": [], "samples": [{"input": "a", "output": "b"}, {"input": "c", "output": "d"}]}"#
 
-    /// Writes `dev/x.json` (and `train/x.json` unless nil) under a temp `evaluation/` folder; returns the root.
-    func tree(dev: String, train: String?) throws -> String {
-        let root = try TestPaths.temporaryDirectory()
+    /// Writes `dev/x.json` (and `train/x.json` unless nil) under `root`'s `evaluation/` folder.
+    func tree(_ root: String, dev: String, train: String?) throws {
         try FileManager.default.createDirectory(atPath: root + "/evaluation/dev", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/evaluation/train", withIntermediateDirectories: true)
         try dev.write(toFile: root + "/evaluation/dev/x.json", atomically: true, encoding: .utf8)
         if let train { try train.write(toFile: root + "/evaluation/train/x.json", atomically: true, encoding: .utf8) }
-        return root
     }
 
     func error(dev: String, train: String? = nil, shots: Int = 0) throws -> String {
-        let root = try tree(dev: dev, train: train)
+        let root = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
+        try tree(root, dev: dev, train: train)
         var options = EvalOptions()
         options.shots = shots
         do {

@@ -9,9 +9,8 @@ import Tokenizers
 /// End to end on evalsets-real with a deterministic random LLaMA (vocab 99,584 so the LLM-jp v3 tokenizer fits)
 /// and the real LLM-jp v3 tokenizer.
 @Suite(.serialized) struct EndToEndTests {
-    /// Writes a seeded random checkpoint (tiny hidden size, LLM-jp v3 vocabulary) into a temp folder.
-    static func makeModel(vocab: Int = 99_584) throws -> String {
-        let dir = try TestPaths.temporaryDirectory()
+    /// Writes a seeded random checkpoint (tiny hidden size, LLM-jp v3 vocabulary) into `dir`.
+    static func makeModel(in dir: String, vocab: Int = 99_584) throws {
         let config = LlamaConfig(hiddenSize: 32, intermediateSize: 64, numLayers: 2, numHeads: 4, numKVHeads: 2, headDim: 8,
                                  vocabSize: vocab, tieWordEmbeddings: false, bosTokenId: 1, eosTokenIds: [2])
         try Data(JSONWriter.string(config.jsonValue(), sortKeys: true).utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
@@ -42,7 +41,6 @@ import Tokenizers
             tensors.append((TensorInfo(name: name, dtype: .f32, shape: shape), values))
         }
         try SafeTensorsWriter.write(path: dir + "/model.safetensors", tensors: tensors)
-        return dir
     }
 
     /// Records of every dataset, in suite order.
@@ -61,8 +59,9 @@ import Tokenizers
         guard let root = TestPaths.evalsetsReal, let tokPath = TestPaths.llmJpTokenizer else {
             Issue.record("shared/ not found"); return nil
         }
-        let dir = try Self.makeModel()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.makeModel(in: dir)
         return (try LlamaModel(directory: dir), try Tokenizer.load(path: tokPath), try loadEvalSuite(root: root, options: options))
     }
 
@@ -141,8 +140,9 @@ import Tokenizers
 
     @Test func tokenizerLargerThanModelIsRejected() throws {
         guard let tokPath = TestPaths.llmJpTokenizer else { Issue.record("shared/ not found"); return }
-        let dir = try Self.makeModel(vocab: 1000)
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.makeModel(in: dir, vocab: 1000)
         let model = try LlamaModel(directory: dir)
         let tokenizer = try Tokenizer.load(path: tokPath)
         #expect(throws: EvaluationError.vocabularyMismatch(tokenizerVocab: tokenizer.vocabSize, modelVocab: 1000)) {

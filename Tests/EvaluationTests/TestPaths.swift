@@ -43,7 +43,7 @@ enum TestPaths {
         return cases
     }
 
-    /// A temporary folder removed by the caller.
+    /// A fresh temporary folder; the caller removes it (a `defer` right after this call).
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "kasane-eval-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
