@@ -3,11 +3,17 @@ import Testing
 @testable import Comet
 import TestSupport
 
-/// A copy of the fixture folder with hparams.yaml replaced.
+/// A copy of the fixture folder with hparams.yaml replaced; the caller removes it (a `defer` right after this call),
+/// and it is removed here if making it fails.
 func folderWithHParams(_ text: String, _ name: String = #function) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kasane-comet-\(name.filter(\.isLetter))-\(UUID().uuidString)")
-    try FileManager.default.copyItem(at: fixture, to: dir)
-    try text.write(to: dir.appendingPathComponent("hparams.yaml"), atomically: true, encoding: .utf8)
+    do {
+        try FileManager.default.copyItem(at: fixture, to: dir)
+        try text.write(to: dir.appendingPathComponent("hparams.yaml"), atomically: true, encoding: .utf8)
+    } catch {
+        try? FileManager.default.removeItem(at: dir)
+        throw error
+    }
     return dir
 }
 

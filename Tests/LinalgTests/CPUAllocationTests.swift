@@ -30,13 +30,20 @@ import Testing
         == CPUAllocation(threads: 8, source: "sched_getaffinity"))
 }
 
+/// A fake filesystem root in a temporary folder; the caller removes it (a `defer` right after this call), and it is
+/// removed here if making it fails.
 private func fakeRoot(_ files: [String: String]) throws -> String {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(UUID().uuidString)").path
-    for (path, text) in files {
-        let full = root + "/" + path
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try text.write(toFile: full, atomically: true, encoding: .utf8)
+    do {
+        for (path, text) in files {
+            let full = root + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+    } catch {
+        try? FileManager.default.removeItem(atPath: root)
+        throw error
     }
     return root
 }
