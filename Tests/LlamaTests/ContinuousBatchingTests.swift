@@ -14,7 +14,7 @@ import Testing
         let vocab = model.config.vocabSize
         let heads = [Self.ids(30, seed: 1, vocab: vocab), Self.ids(20, seed: 2, vocab: vocab)]
         var prefixes: [PrefixCache?] = try heads.map { try PrefixCache(model: model, tokens: $0) }
-        weak var firstPrefixKV = prefixes[0]?.cache
+        weak let firstPrefixKV = prefixes[0]?.cache
         // Three requests per prefix: different suffixes and lengths, one with nothing to generate, all scored.
         let requests = (0..<6).map { n in
             GreedyRequest(prompt: heads[n / 3] + Self.ids(2 + 3 * n, seed: 10 + n, vocab: vocab),
