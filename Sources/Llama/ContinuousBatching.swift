@@ -15,12 +15,10 @@ public struct PrefixedRequest {
 /// What one KV slot of a continuous batch holds: the request it serves and how far that request has got.
 private struct SlotWork {
     enum Phase {
-        /// The prompt is fed at the next step.
+        /// The prompt (and the continuation to score after it, teacher-forced) is fed at the next step.
         case prompt
         /// Generating; `feed` is the last generated token, fed at the next step.
         case generating(feed: Int)
-        /// Feeding the continuation teacher-forced from index `from` (generation is over).
-        case scoring(from: Int)
     }
     let id: Int
     let request: GreedyRequest
@@ -52,8 +50,11 @@ extension LlamaModel {
     /// its request's own positions after them), so a caller may build a prefix when its first request is asked for
     /// and drop it after its last: the prefix is freed when the last slot using it moves on.
     ///
-    /// Stopping, prefix reuse, log-probabilities and continuation scoring are as in `generateGreedy`: a request with
-    /// a continuation is scored after its generation on its own slot (cut back to the prompt).
+    /// Stopping, prefix reuse and log-probabilities are as in `generateGreedy`. A request's continuation is fed
+    /// teacher-forced right after its prompt, in the same call, so its rows ride along with the other prompt rows
+    /// instead of needing calls of their own. The generation then reads those rows for as long as it generates the
+    /// continuation's tokens (the same bits: every row comes out as if alone), and the slot is cut back to where the
+    /// two part before the first generated token is fed.
     public func generateContinuously(slots: Int, promptRowsPerPass: Int = defaultPromptRowsPerPass,
                                      eosTokenIds: Set<Int>, vocabularyLimit: Int? = nil, logprobs: Bool,
                                      stats: inout GenerationStats, next: () throws -> PrefixedRequest?,
@@ -67,7 +68,6 @@ extension LlamaModel {
         var work: [SlotWork?] = [SlotWork?](repeating: nil, count: slots)
         var pulled = 0
         var exhausted = false
-        let scoringRowsPerCall = 64
 
         /// Puts the next request that needs the model into `slot` (finishing at once those that do not).
         func admit(into slot: Int) throws {
@@ -93,40 +93,39 @@ extension LlamaModel {
                 return
             }
         }
-        /// After a generated token: the slot goes on generating, turns to scoring, or is freed. `fed` is the token
-        /// whose row this is (nil for a prompt's last row); `logSumExp` is the row's, when the caller has it already.
-        func afterToken(slot: Int, row: [Float], fed: Int? = nil, logSumExp known: Double? = nil) throws {
-            var sum = known
-            if let gold = continuationToken(scoredByRowOf: fed, slot: slot) {
-                sum = sum ?? rowLogSumExp(row)
-                work[slot]!.output.continuationLogprobs!.append(logSoftmax(row, at: gold, logSumExp: sum))
-            }
+        /// A generated token from `row`: records it, then says whether the request is done.
+        func generated(slot: Int, row: [Float], logSumExp known: Double? = nil) -> (token: Int, done: Bool) {
             let token = argmax(row, limit: limit)
             work[slot]!.output.tokens.append(token)
-            if logprobs { work[slot]!.output.tokenLogprobs?.append(logSoftmax(row, at: token, logSumExp: sum)) }
+            if logprobs { work[slot]!.output.tokenLogprobs?.append(logSoftmax(row, at: token, logSumExp: known)) }
             let w = work[slot]!
             let done = w.output.tokens.count >= w.request.maxNewTokens || eosTokenIds.contains(token)
                 || shouldStop(w.id, w.output.tokens)
-            if done { try finishGeneration(slot: slot) } else { work[slot]!.phase = .generating(feed: token) }
+            return (token, done)
         }
-        /// While the generation has followed the continuation, the row of the token it fed is also the
-        /// continuation's next row (the same bits as teacher forcing, every row coming out as if alone): the
-        /// continuation token that row scores, or nil.
-        func continuationToken(scoredByRowOf fed: Int?, slot: Int) -> Int? {
-            guard let fed, let w = work[slot], let c = w.request.continuation,
-                  let scored = w.output.continuationLogprobs?.count,
-                  scored == w.output.tokens.count, scored < c.count, c[scored - 1] == fed else { return nil }
-            return c[scored]
-        }
-        func finishGeneration(slot: Int) throws {
+        /// After the prompt's call: `rows` are the logits after the prompt's last token and after each continuation
+        /// token fed but the last. They score the continuation; the generation reads them while its tokens are the
+        /// continuation's (row i + 1 follows continuation token i), then feeds its own from where the two part.
+        func afterPrompt(slot: Int, rows: ArraySlice<[Float]>) throws {
             let w = work[slot]!
-            if let c = w.request.continuation, let scored = w.output.continuationLogprobs?.count, scored < c.count {
-                // Positions of the continuation's first scored - 1 tokens hold what teacher forcing would write:
-                // the generation fed those very tokens.
-                cache.reset(sequence: slot, keeping: w.request.prompt.count + scored - 1)
-                work[slot]!.phase = .scoring(from: scored - 1)
-            } else {
-                try finish(slot: slot)
+            let continuation = w.request.continuation ?? []
+            var sums = [Double?](repeating: nil, count: rows.count)  // each row's log Σ exp, shared by both uses
+            if !continuation.isEmpty {
+                for (i, row) in rows.enumerated() {
+                    sums[i] = rowLogSumExp(row)
+                    work[slot]!.output.continuationLogprobs!.append(logSoftmax(row, at: continuation[i], logSumExp: sums[i]))
+                }
+            }
+            guard w.request.maxNewTokens > 0 else { return try finish(slot: slot) }
+            var i = 0
+            while true {
+                let (token, done) = generated(slot: slot, row: rows[rows.startIndex + i], logSumExp: sums[i])
+                if done { return try finish(slot: slot) }
+                if i + 1 < rows.count && token == continuation[i] { i += 1; continue }
+                // The prompt and the i continuation tokens the generation shares stay; the rest is overwritten.
+                cache.reset(sequence: slot, keeping: w.request.prompt.count + i)
+                work[slot]!.phase = .generating(feed: token)
+                return
             }
         }
         func finish(slot: Int) throws {
@@ -138,7 +137,7 @@ extension LlamaModel {
 
         while true {
             var chunks: [SequenceChunk] = []
-            var scored: [Int: (from: Int, count: Int)] = [:]
+            var logitRows: [Int: Int] = [:]   // per prompted slot: its last row and one per continuation token fed
             var promptRows = 0, decodeRows = 0, scoringRows = 0
             for slot in 0..<slots where work[slot] == nil { try admit(into: slot) }
             let prompted = Set(promptsToFeed(work: work, cache: cache, rows: promptRowsPerPass))
@@ -148,27 +147,21 @@ extension LlamaModel {
                 case .prompt:
                     guard prompted.contains(slot) else { continue }
                     let shared = cache.sharedLength(slot)
+                    let scored = (w.request.continuation ?? []).dropLast()
                     stats.reusedPrefixTokens += shared
                     stats.prefillTokens += w.request.prompt.count - shared
                     promptRows += w.request.prompt.count - shared
-                    chunks.append(SequenceChunk(sequence: slot, tokens: Array(w.request.prompt[shared...])))
+                    scoringRows += scored.count
+                    chunks.append(SequenceChunk(sequence: slot, tokens: Array(w.request.prompt[shared...]) + scored))
+                    logitRows[slot] = 1 + scored.count
                 case .generating(let feed):
                     chunks.append(SequenceChunk(sequence: slot, tokens: [feed]))
                     decodeRows += 1
-                case .scoring(let from):
-                    // A continuation is fed in the pieces it would have alone (its numerics must not depend on
-                    // the other slots); a piece that does not fit beside the others waits for the next call.
-                    let c = w.request.continuation ?? []
-                    let count = min(c.count - 1 - from, scoringRowsPerCall)
-                    guard scoringRows == 0 || scoringRows + count <= scoringRowsPerCall else { continue }
-                    chunks.append(SequenceChunk(sequence: slot, tokens: Array(c[from..<(from + count)])))
-                    scored[slot] = (from, count)
-                    scoringRows += count
                 }
             }
             if chunks.isEmpty { break }
             let clock = ContinuousClock.now
-            let logits = try forward(chunks, cache: cache, logits: .allOf(sequences: Set(scored.keys)))
+            let logits = try forward(chunks, cache: cache, logits: .lastRows(counts: logitRows))
             let elapsed = (ContinuousClock.now - clock).seconds
             let rows = Double(promptRows + decodeRows + scoringRows)
             stats.prefillSeconds += elapsed * Double(promptRows) / rows
@@ -181,31 +174,15 @@ extension LlamaModel {
             var row = 0
             for chunk in chunks {
                 let slot = chunk.sequence
-                let w = work[slot]!
-                switch w.phase {
+                switch work[slot]!.phase {
                 case .prompt:
-                    let last = logits[row]
-                    row += 1
-                    // The prompt's last row predicts the first continuation token; keep only that log-prob.
-                    var sum: Double? = nil   // shared with the generated token's log-prob
-                    if let first = w.request.continuation?.first {
-                        sum = rowLogSumExp(last)
-                        work[slot]!.output.continuationLogprobs = [logSoftmax(last, at: first, logSumExp: sum)]
-                    }
-                    if w.request.maxNewTokens == 0 { try finishGeneration(slot: slot) }
-                    else { try afterToken(slot: slot, row: last, logSumExp: sum) }
-                case .generating(let feed):
-                    try afterToken(slot: slot, row: logits[row], fed: feed)
-                    row += 1
-                case .scoring:
-                    let (from, count) = scored[slot]!
-                    let c = w.request.continuation ?? []
-                    for i in 0..<count {
-                        work[slot]!.output.continuationLogprobs?.append(logSoftmax(logits[row + i], at: c[from + i + 1]))
-                    }
+                    let count = logitRows[slot]!
+                    try afterPrompt(slot: slot, rows: logits[row..<(row + count)])
                     row += count
-                    if from + count < c.count - 1 { work[slot]!.phase = .scoring(from: from + count) }
-                    else { try finish(slot: slot) }
+                case .generating:
+                    let (token, done) = generated(slot: slot, row: logits[row])
+                    row += 1
+                    if done { try finish(slot: slot) } else { work[slot]!.phase = .generating(feed: token) }
                 }
             }
         }
@@ -228,7 +205,8 @@ extension LlamaModel {
         var total = 0
         var fed: [Int] = []
         for slot in waiting {
-            let count = work[slot]!.request.prompt.count - cache.sharedLength(slot)
+            let r = work[slot]!.request
+            let count = r.prompt.count - cache.sharedLength(slot) + max(0, (r.continuation?.count ?? 0) - 1)
             if !fed.isEmpty && total + count > rows { break }
             fed.append(slot)
             total += count

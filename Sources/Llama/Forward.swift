@@ -17,15 +17,26 @@ public enum LogitsSelection: Sendable {
     case lastOfEachChunk
     /// One row per token, chunks in order.
     case all
-    /// One row per token for chunks of these sequences (teacher-forced scoring), the last row for the others.
-    case allOf(sequences: Set<Int>)
+    /// For chunks of the sequences in `counts`, the logits after each of their last `counts[sequence]` tokens (a
+    /// prompt fed with its teacher-forced continuation); the last row for the others.
+    case lastRows(counts: [Int: Int])
+
+    /// How many of the last rows of `sequence`'s chunk get logits.
+    func rowsWanted(sequence: Int) -> Int {
+        switch self {
+        case .none: 0
+        case .lastOfEachChunk: 1
+        case .all: Int.max
+        case .lastRows(let counts): counts[sequence] ?? 1
+        }
+    }
 }
 
 /// Rows of one chunk that go into one pass.
 struct PassPiece {
     let sequence: Int
     let tokens: ArraySlice<Int>
-    let last: Bool  // the chunk's last piece
+    let rowsAfter: Int  // the chunk's rows after this piece
 }
 
 /// A run of rows of one pass that belong to one sequence.
@@ -62,7 +73,7 @@ extension LlamaModel {
                 if rowsInPass + piece.count > maxRowsPerPass || pending.contains(where: { $0.sequence == chunk.sequence }) {
                     flush()
                 }
-                pending.append(PassPiece(sequence: chunk.sequence, tokens: piece, last: rest.isEmpty))
+                pending.append(PassPiece(sequence: chunk.sequence, tokens: piece, rowsAfter: rest.count))
                 rowsInPass += piece.count
             }
         }
@@ -101,14 +112,8 @@ extension LlamaModel {
                                   count: piece.tokens.count, rowOffset: tokens.count)
             segments.append(seg)
             tokens.append(contentsOf: piece.tokens)
-            let all = Array(seg.rowOffset..<(seg.rowOffset + seg.count))
-            switch selection {
-            case .none: break
-            case .lastOfEachChunk: if piece.last { logitRows.append(all.last!) }
-            case .all: logitRows += all
-            case .allOf(let scored):
-                if scored.contains(piece.sequence) { logitRows += all } else if piece.last { logitRows.append(all.last!) }
-            }
+            let wantedHere = min(seg.count, max(0, selection.rowsWanted(sequence: piece.sequence) - piece.rowsAfter))
+            logitRows += (seg.rowOffset + seg.count - wantedHere)..<(seg.rowOffset + seg.count)
         }
         let ws = workspaces.take()
         defer { workspaces.give(ws) }

@@ -35,11 +35,13 @@ public struct GenerationStats: Sendable, Equatable {
     public var prefillSeconds = 0.0
     /// Prompt tokens taken from a prefix cache instead of being computed.
     public var reusedPrefixTokens = 0
-    /// Tokens fed through decoding steps (the first generated token comes from the prefill).
+    /// Tokens fed through decoding steps (the first generated token comes from the prefill, and generated tokens
+    /// equal to the continuation's come from its rows).
     public var decodeTokens = 0
     public var decodeSeconds = 0.0
     public var decodeSteps = 0
-    /// Continuation tokens fed teacher-forced after generation (the first one is scored from the prefill's logits).
+    /// Continuation tokens fed teacher-forced with the prompt (all but the last; the first is scored from the
+    /// prompt's last row).
     public var scoredTokens = 0
     public var scoringSeconds = 0.0
     public init() {}
@@ -95,11 +97,11 @@ extension LlamaModel {
     }
 
     /// As above, with log-probabilities: with `logprobs`, each generated id's; for every request with a
-    /// continuation, its ids' teacher-forced ones. The continuation is scored after generation on the same KV slot
-    /// (the prompt's positions are kept, the generated ones overwritten), so generation is exactly what it is
-    /// without scoring and the prompt is prefilled once. While the generated ids equal the continuation's first
-    /// ones, their rows give its log-probs (the same bits: every row comes out as if alone), and scoring starts
-    /// where they part. All requests share one batch (one KV slot each).
+    /// continuation, its ids' teacher-forced ones. The continuation is fed right after the prompt in the same call;
+    /// while the generated ids equal its first ones, the generation reads its rows instead of feeding them again
+    /// (the same bits: every row comes out as if alone), and the slot's positions after the part they share are
+    /// overwritten by what the generation feeds, so generation is exactly what it is without scoring.
+    /// All requests share one batch (one KV slot each).
     public func generateGreedy(_ requests: [GreedyRequest], prefix: PrefixCache?, eosTokenIds: Set<Int>,
                                vocabularyLimit: Int? = nil, logprobs: Bool, stats: inout GenerationStats,
                                shouldStop: (_ request: Int, _ generated: [Int]) -> Bool) throws -> [GreedyOutput] {

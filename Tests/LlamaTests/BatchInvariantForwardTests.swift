@@ -21,21 +21,21 @@ import Testing
         let steps = [prompts] + (0..<3).map { step in prompts.indices.map { Self.ids(step == 1 ? 14 : 1, seed: 50 + 10 * step + $0, vocab: vocab) } }
         let capacity = steps.map { step in step.map { $0.count }.max() ?? 0 }.reduce(0, +)
 
-        // Only some sequences get every row's logits, as in continuous batching (`allOf`).
-        let scoredAt = { (step: Int) -> Set<Int> in step % 2 == 0 ? [1, 3] : [0, 4, 5] }
+        // Some sequences get logits for their last few rows (a prompt with its continuation, as in continuous
+        // batching; 30 rows of the 70-token prompt span two passes), the others for their last row only.
+        let wantedAt = { (step: Int) -> [Int: Int] in step % 2 == 0 ? [1: 1000, 3: 30] : [0: 2, 4: 1000, 5: 1] }
         var alone: [[[[Float]]]] = []  // [sequence][step] -> rows
         for s in prompts.indices {
             let cache = model.makeCache(batch: 1, capacity: capacity)
             alone.append(try steps.indices.map { k in
-                try model.forward([SequenceChunk(sequence: 0, tokens: steps[k][s])], cache: cache,
-                                  logits: scoredAt(k).contains(s) ? .all : .lastOfEachChunk)
+                let all = try model.forward([SequenceChunk(sequence: 0, tokens: steps[k][s])], cache: cache, logits: .all)
+                return Array(all.suffix(wantedAt(k)[s] ?? 1))
             })
         }
         let cache = model.makeCache(batch: prompts.count, capacity: capacity)
         for (k, step) in steps.enumerated() {
-            let scored = scoredAt(k)
             let together = try model.forward(step.indices.reversed().map { SequenceChunk(sequence: $0, tokens: step[$0]) },
-                                              cache: cache, logits: .allOf(sequences: scored))
+                                              cache: cache, logits: .lastRows(counts: wantedAt(k)))
             var row = 0
             for s in step.indices.reversed() {
                 let expected = alone[s][k]

@@ -81,8 +81,9 @@ import Testing
         }
     }
 
-    /// A continuation that starts as the greedy generation does gets the rows the generation computed for that
-    /// part, and only the rest is fed again: the log-probs equal pure teacher forcing, bit for bit.
+    /// A generation that starts as the continuation does reads the continuation's rows for that part and feeds only
+    /// the rest: its tokens and log-probs equal pure generation, and the continuation's equal pure teacher forcing,
+    /// bit for bit.
     @Test func continuationFollowingTheGenerationReusesItsRows() throws {
         let model = try Fixtures.model("gqa-bf16-tied-5x")
         let vocab = model.config.vocabSize
@@ -103,8 +104,9 @@ import Testing
             let output = try run(GreedyRequest(prompt: prompt, maxNewTokens: 6, continuation: continuation), &both)
             #expect(output.tokens == greedy.tokens && output.tokenLogprobs == greedy.tokenLogprobs)
             #expect(output.continuationLogprobs == teacherForced, "\(shared) shared tokens")
-            // The generation fed 5 of its 6 tokens: that many continuation rows at most come from it.
-            #expect(both.scoredTokens == continuation.count - 1 - min(shared, 5), "\(shared) shared tokens")
+            // The generation alone feeds 5 of its 6 tokens; those it shares with the continuation are not fed again.
+            #expect(both.scoredTokens == continuation.count - 1, "\(shared) shared tokens")
+            #expect(both.decodeTokens == 5 - min(shared, 5), "\(shared) shared tokens")
         }
     }
 
