@@ -41,7 +41,8 @@ private final class Job: @unchecked Sendable {
 /// caller would stall even though it did all the work. A worker that wakes late finds the job withdrawn (or a
 /// newer one) and goes back to sleep; it can touch a job's body only after joining it, under the mutex, while the
 /// job still had chunks left, so never after `run` has returned. An idle worker first watches for the next job for
-/// `spinNanoseconds` (pause hints, no `sched_yield`), then blocks on the condition variable.
+/// `spinNanoseconds` (pause hints, no `sched_yield`), then blocks on the condition variable; the caller waits for the
+/// joined workers to leave the same way.
 final class WorkerPool: @unchecked Sendable {
     static let shared: WorkerPool = {
         let threads = CPUAllocation.current.threads
@@ -53,17 +54,19 @@ final class WorkerPool: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    /// How long an idle worker watches for the next job before it blocks. Decoding publishes a job every 20–100 µs,
-    /// and waking a blocked thread costs about that much; beside other processes the worker still blocks soon.
+    /// How long an idle worker watches for the next job, and the caller for the workers to finish its job, before
+    /// blocking. Decoding publishes a job every 20–100 µs, and waking a blocked thread costs about that much; beside
+    /// other processes they still block soon.
     private let spinNanoseconds = 50_000
     /// Jobs published so far: written only under `mutex` (with a release store), read under it, or read without it
     /// by a spinning worker (an acquire load).
     private let generation = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+    /// Workers holding a reference to the job (joined and not yet left): written only under `mutex` (release
+    /// stores), read under it, or by the caller spinning for it to reach 0 (an acquire load).
+    private let joined = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     // All below are guarded by `mutex`.
     private var busy = false
     private var job: Job?
-    /// Workers holding a reference to `job` (joined and not yet left).
-    private var joined = 0
 
     init(threads: Int) {
         threadCount = max(1, threads)
@@ -71,6 +74,7 @@ final class WorkerPool: @unchecked Sendable {
         pthread_cond_init(wake, nil)
         pthread_cond_init(done, nil)
         generation.initialize(to: 0)
+        joined.initialize(to: 0)
         for _ in 1..<threadCount {
             let thread = Thread { [self] in workerLoop() }
             thread.name = "kasane-worker"
@@ -100,7 +104,12 @@ final class WorkerPool: @unchecked Sendable {
             drain(current)
             pthread_mutex_lock(mutex)
             job = nil                 // no worker can join from here on
-            while joined > 0 { pthread_cond_wait(done, mutex) }
+            if joined.pointee > 0 {
+                pthread_mutex_unlock(mutex)
+                _ = kasane_spin_until_equal(joined, 0, spinNanoseconds)
+                pthread_mutex_lock(mutex)
+            }
+            while joined.pointee > 0 { pthread_cond_wait(done, mutex) }
             busy = false
             pthread_mutex_unlock(mutex)
         }
@@ -126,7 +135,7 @@ final class WorkerPool: @unchecked Sendable {
     @inline(never)
     private func joinPublishedJob() -> Bool {
         guard let current = job, current.hasWork else { return false }
-        joined += 1
+        kasane_store_release(joined, joined.pointee + 1)
         pthread_mutex_unlock(mutex)
         drain(current)
         pthread_mutex_lock(mutex)
@@ -145,8 +154,8 @@ final class WorkerPool: @unchecked Sendable {
             while generation.pointee == seen { pthread_cond_wait(wake, mutex) }
             seen = generation.pointee
             if joinPublishedJob() {
-                joined -= 1
-                if joined == 0 { pthread_cond_signal(done) }
+                kasane_store_release(joined, joined.pointee - 1)
+                if joined.pointee == 0 { pthread_cond_signal(done) }
             }
         }
     }

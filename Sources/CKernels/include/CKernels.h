@@ -59,6 +59,10 @@ float kasane_read_sum(int level, const float *src, size_t n);
 /// returns whether it changed (an acquire load). The worker pool's short wait before it blocks.
 int kasane_spin_while_equal(const uint64_t *word, uint64_t seen, long max_ns);
 
+/// Waits, spinning with the CPU's pause hint, until `*word == value` or about `max_ns` nanoseconds have passed;
+/// returns whether it got there (an acquire load). The pool's caller waiting for workers to leave its job.
+int kasane_spin_until_equal(const uint64_t *word, uint64_t value, long max_ns);
+
 /// Stores `value` to `*word` with release order (publishes a job to spinning workers).
 void kasane_store_release(uint64_t *word, uint64_t value);
 
