@@ -199,20 +199,29 @@ extension LlamaModel {
     /// calls of a few rows each, which read every weight for little work (46 such calls took 15% of an evaluation's
     /// forward time at 16 slots of the 150m shape). Staggered prompts let the other slots' decoding rows ride along
     /// with prompt rows. Which call a prompt is fed in does not change its numbers: every row comes out as if alone.
+    ///
+    /// Continuation rows count towards `rows`, and at most `scoredRowsPerCall` of them go into one call (again
+    /// always at least one prompt): each gets a logits row of the whole vocabulary (400 KB at LLM-jp's 99,584), so
+    /// long golds (translations) would otherwise hold a few hundred such rows at once.
     private func promptsToFeed(work: [SlotWork?], cache: KVCache, rows: Int) -> [Int] {
         let waiting = work.indices.filter { if case .prompt = work[$0]?.phase { true } else { false } }
             .sorted { work[$0]!.id < work[$1]!.id }
-        var total = 0
+        var (total, scoredTotal) = (0, 0)
         var fed: [Int] = []
         for slot in waiting {
             let r = work[slot]!.request
-            let count = r.prompt.count - cache.sharedLength(slot) + max(0, (r.continuation?.count ?? 0) - 1)
-            if !fed.isEmpty && total + count > rows { break }
+            let scored = max(0, (r.continuation?.count ?? 0) - 1)
+            let count = r.prompt.count - cache.sharedLength(slot) + scored
+            if !fed.isEmpty && (total + count > rows || scoredTotal + scored > Self.scoredRowsPerCall) { break }
             fed.append(slot)
             total += count
+            scoredTotal += scored
         }
         return fed
     }
+
+    /// Continuation rows per forward call of `generateContinuously` (see `promptsToFeed`).
+    static let scoredRowsPerCall = 64
 
     /// A request the model can run: a prompt, no negative length, every id in the vocabulary.
     private func validate(_ r: GreedyRequest, number: Int) throws {

@@ -50,13 +50,15 @@ import Testing
     }
 
     /// Prompts fed a few rows per call (so that slots drift apart and decoding rows share calls with prompt rows)
-    /// give what each request gives alone.
-    @Test func staggeredPromptsMatchEachAlone() throws {
+    /// give what each request gives alone; with long continuations, fewer prompts go into a call than the rows
+    /// allow (`scoredRowsPerCall`).
+    @Test(arguments: [2, 40])
+    func staggeredPromptsMatchEachAlone(continuationLength: Int) throws {
         let model = try Fixtures.model("gqa-bf16-tied-5x")
         let vocab = model.config.vocabSize
         let requests = (0..<5).map { n in
             GreedyRequest(prompt: Self.ids(6 + 4 * n, seed: 50 + n, vocab: vocab), maxNewTokens: 3 + n % 3,
-                          continuation: Self.ids(2 + n % 2, seed: 70 + n, vocab: vocab))
+                          continuation: Self.ids(continuationLength + n % 2, seed: 70 + n, vocab: vocab))
         }
         var stats = GenerationStats()
         let alone = try requests.map {
