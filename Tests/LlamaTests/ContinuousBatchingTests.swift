@@ -86,7 +86,7 @@ import Testing
     /// A generation that starts as the continuation does reads the continuation's rows for that part and feeds only
     /// the rest: its tokens and log-probs equal pure generation, and the continuation's equal pure teacher forcing,
     /// bit for bit.
-    @Test func continuationFollowingTheGenerationReusesItsRows() throws {
+    @Test func generationFollowingTheContinuationReadsItsRows() throws {
         let model = try Fixtures.model("gqa-bf16-tied-5x")
         let vocab = model.config.vocabSize
         let prompt = Self.ids(12, seed: 90, vocab: vocab)
